@@ -1,0 +1,145 @@
+"""Iteration vs iteration (between-subjects, METRICS 7) and the trend over many iterations.
+
+Direction: every difference is candidate minus base (the candidate is group 1 / `a` in the metrics calls), so
+a positive completion or questionnaire difference is better and a negative inconvenience difference is better;
+time ratios are candidate / base (below 1 = faster).
+Verdicts: a task's headline is its inconvenience-rate comparison (METRICS 13): `improved` when its
+recommended_p < alpha and the rate went down, `worse` when recommended_p < alpha and it went up, otherwise
+`no_detectable_change`. Per-task p-values are unadjusted and flagged exploratory; the overall verdict applies
+Holm across the tasks' headline p-values: `improved` if any task improves after Holm and none is worse,
+`worse` if any is worse and none improves, `mixed` if both, else `no_detectable_change`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+
+from civictest.analysis.metrics import (
+    compare_completion_rates, compare_means, compare_task_times, completion_rate_ci, inconvenience_from_counts,
+)
+from civictest.analysis.report import (
+    IterationData, attempt_tally, questionnaire_summary, seq_values, task_times, to_plain,
+)
+
+IMPROVED, WORSE, NO_CHANGE, MIXED = "improved", "worse", "no_detectable_change", "mixed"
+
+
+def verdict(p: float | None, difference: float | None, alpha: float, lower_is_better: bool) -> str:
+    """improved / worse when p < alpha (direction from the sign of difference), else no_detectable_change."""
+    if p is None or difference is None or not p < alpha or difference == 0:
+        return NO_CHANGE
+    return IMPROVED if (difference < 0) == lower_is_better else WORSE
+
+
+def _task_ids(data: IterationData) -> list:
+    """Task ids in position order."""
+    tasks = data.frame("tasks").sort_values(["position", "task_id"], kind="stable")
+    return list(tasks["task_id"])
+
+
+def _compare_task(task: Any, base: IterationData, candidate: IterationData, alpha: float) -> dict:
+    """Completion, inconvenience, SEQ and success-time comparisons of one task present in both iterations."""
+    def tally(data: IterationData) -> dict:
+        """Attempt counts of this task in one iteration."""
+        counts = data.frame("attempt_counts")
+        return attempt_tally(counts[counts["task_id"] == task.task_id])
+
+    b, c = tally(base), tally(candidate)
+    inconvenience = compare_completion_rates(c["inconvenient"], c["n"], b["inconvenient"], b["n"])
+    return {
+        "task_id": task.task_id, "position": task.position, "title_ja": task.title_ja, "title_en": task.title_en,
+        "n_base": b["n"], "n_candidate": c["n"],
+        "completion": compare_completion_rates(c["successes"], c["n"], b["successes"], b["n"]),
+        "inconvenience": inconvenience,
+        "seq": compare_means(seq_values(candidate.frame("seq_counts"), task.task_id),
+                             seq_values(base.frame("seq_counts"), task.task_id)),
+        "time": compare_task_times(task_times(candidate.frame("times"), task.task_id),
+                                   task_times(base.frame("times"), task.task_id)),
+        "headline_p": inconvenience["recommended_p"],
+        "verdict": verdict(inconvenience["recommended_p"], inconvenience["difference"], alpha, True),
+        "exploratory": True,
+    }
+
+
+def _apply_holm(tasks: list[dict], alpha: float) -> str:
+    """Add holm_adjusted_p and holm_verdict to each task; return the overall verdict."""
+    tested = [t for t in tasks if t["headline_p"] is not None]
+    adjusted = multipletests([t["headline_p"] for t in tested], alpha=alpha, method="holm")[1] if tested else []
+    for t in tasks:
+        t["holm_adjusted_p"], t["holm_verdict"] = None, NO_CHANGE
+    for t, p in zip(tested, adjusted):
+        t["holm_adjusted_p"] = float(p)
+        t["holm_verdict"] = verdict(float(p), t["inconvenience"]["difference"], alpha, True)
+    found = {t["holm_verdict"] for t in tasks}
+    if IMPROVED in found and WORSE in found:
+        return MIXED
+    return IMPROVED if IMPROVED in found else WORSE if WORSE in found else NO_CHANGE
+
+
+def _compare_pooled(base: IterationData, candidate: IterationData, alpha: float) -> dict:
+    """Pooled (all tasks' attempts) inconvenience and completion comparisons; attempts of one resident are
+    not independent, so read these as descriptive."""
+    b = attempt_tally(base.frame("attempt_counts"))
+    c = attempt_tally(candidate.frame("attempt_counts"))
+    inconvenience = compare_completion_rates(c["inconvenient"], c["n"], b["inconvenient"], b["n"])
+    completion = compare_completion_rates(c["successes"], c["n"], b["successes"], b["n"])
+    return {
+        "inconvenience": {**inconvenience, "verdict": verdict(
+            inconvenience["recommended_p"], inconvenience["difference"], alpha, True)},
+        "completion": {**completion, "verdict": verdict(
+            completion["recommended_p"], completion["difference"], alpha, False)},
+    }
+
+
+def _compare_questionnaire(base: IterationData, candidate: IterationData, alpha: float, kind: str) -> dict:
+    """Welch comparison of the valid questionnaire scores (higher is better)."""
+    def scores(data: IterationData) -> list:
+        """Valid (non-missing) questionnaire scores of one iteration."""
+        return [s for s in data.frame("sus")["score"] if s is not None and not pd.isna(s)]
+
+    comparison = compare_means(scores(candidate), scores(base))
+    return {"base": questionnaire_summary(base.frame("sus"), kind),
+            "candidate": questionnaire_summary(candidate.frame("sus"), kind),
+            "comparison": comparison,
+            "verdict": verdict(comparison["p_two_sided"], comparison["difference"], alpha, False)}
+
+
+def compare_iterations(base: IterationData, candidate: IterationData, *, alpha: float = 0.05,
+                       questionnaire: str = "sus") -> dict:
+    """Candidate vs base per task (matched by task_id), Holm-adjusted overall verdict, pooled and questionnaire
+    comparisons; differences are candidate minus base."""
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    base_ids, candidate_ids = _task_ids(base), _task_ids(candidate)
+    tasks = candidate.frame("tasks").sort_values(["position", "task_id"], kind="stable")
+    per_task = [_compare_task(task, base, candidate, alpha)
+                for task in tasks.itertuples(index=False) if task.task_id in set(base_ids)]
+    overall = {"verdict": _apply_holm(per_task, alpha), **_compare_pooled(base, candidate, alpha),
+               "questionnaire": _compare_questionnaire(base, candidate, alpha, questionnaire)}
+    return to_plain({
+        "alpha": alpha, "difference": "candidate_minus_base", "tasks": per_task,
+        "tasks_added": [t for t in candidate_ids if t not in set(base_ids)],
+        "tasks_dropped": [t for t in base_ids if t not in set(candidate_ids)],
+        "overall": overall,
+    })
+
+
+def trend(points: list[tuple[dict, IterationData]], *, questionnaire: str = "sus") -> list[dict]:
+    """Each (meta, data) point's meta keys (id, label, dates...) plus participants (meta["participants"]),
+    pooled completion and inconvenience, and SUS mean and grade, in the given order."""
+    out = []
+    for meta, data in points:
+        tally = attempt_tally(data.frame("attempt_counts"))
+        kind = meta.get("questionnaire", questionnaire)
+        summary = questionnaire_summary(data.frame("sus"), kind)
+        out.append({
+            **meta, "participants": meta.get("participants"),
+            "completion": completion_rate_ci(tally["successes"], tally["n"]),
+            "inconvenience": inconvenience_from_counts(tally["inconvenient"], tally["n"]),
+            "questionnaire_kind": kind, "questionnaire_n": summary["n"], "questionnaire_mean": summary["mean"],
+            "sus_mean": summary["mean"] if kind == "sus" else None, "sus_grade": summary["grade"],
+        })
+    return to_plain(out)
