@@ -1,0 +1,79 @@
+"""civictest: civic user testing for city governments."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from civictest.config import Config, pick_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the app: config -> extensions -> blueprints -> errors -> CLI. Connects to nothing."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    _configure(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from civictest import cli, errors, security
+
+    errors.register(app)
+    security.register(app)
+    cli.register(app)
+    return app
+
+
+def _configure(app: Flask, config: type[Config] | dict | None) -> None:
+    app.config.from_object(pick_config() if config is None or isinstance(config, dict) else config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _local_secret_key(app)
+
+
+def _local_secret_key(app: Flask) -> str:
+    """The embedded demo's secret, generated once into instance/; a real deployment must set SECRET_KEY."""
+    path = app.config.get("LOCAL_SECRET_FILE")
+    if path is None:
+        raise RuntimeError("SECRET_KEY must be set in the environment outside debug and tests")
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from civictest import i18n
+    from civictest.extensions import csrf, db, limiter, login_manager, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    with app.app_context():
+        from civictest import database
+
+        database.configure_engine(db.engine)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from civictest.api import bp as api_bp
+    from civictest.auth import bp as auth_bp
+    from civictest.manage import bp as manage_bp
+    from civictest.participate import bp as participate_bp
+    from civictest.public import bp as public_bp
+
+    for bp in (public_bp, auth_bp, manage_bp, participate_bp, api_bp):
+        app.register_blueprint(bp)

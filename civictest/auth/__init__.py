@@ -1,0 +1,6 @@
+"""Staff login and logout."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from civictest.auth import views  # noqa: E402,F401

@@ -1,0 +1,89 @@
+"""Configuration: the only module that reads os.environ."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _sqlite_default() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'civictest.sqlite3'}"
+
+
+def _database_url(env_value: str | None) -> str:
+    """DATABASE_URL as SQLAlchemy wants it (Heroku-style postgres:// gets the psycopg 3 driver)."""
+    if not env_value:
+        return _sqlite_default()
+    for prefix in ("postgres://", "postgresql://"):
+        if env_value.startswith(prefix):
+            return "postgresql+psycopg://" + env_value[len(prefix):]
+    return env_value
+
+
+class Config:
+    """Production defaults; everything that varies by deployment comes from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    DEBUG = os.environ.get("FLASK_DEBUG") == "1"
+    TESTING = False
+
+    # Resident pages carry small forms; uploads (spreadsheet import) are the largest body we accept.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024))
+    MAX_FORM_MEMORY_SIZE = 500_000
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Secure outside debug; the __Host- prefix pins the cookie to this host and path (HTTPS only).
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    SESSION_COOKIE_NAME = "__Host-civictest" if SESSION_COOKIE_SECURE else "civictest_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_HOURS", 8)))
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a resident may take an hour on one task; the token is tied to the session
+
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    LANGUAGES = ("ja", "en")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    SUPPRESSION_K = int(os.environ.get("SUPPRESSION_K", 5))
+    CONSENT_VERSION = "2026-11"
+
+
+class LocalConfig(Config):
+    """Embedded SQLite on one machine with no SECRET_KEY given (the README's run command).
+
+    The site is served over plain HTTP on localhost, so the cookie cannot be Secure, and the secret key
+    is generated once into instance/ so that sessions survive a restart.
+    """
+
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "civictest_session"
+    LOCAL_SECRET_FILE = INSTANCE_DIR / "secret_key"
+
+
+class TestConfig(Config):
+    """The test suite: DATABASE_URL when given (CI's PostgreSQL run), else a temporary SQLite file."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "civictest_session"
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = True
+
+
+def pick_config() -> type[Config]:
+    """Config when the deployment names its database or secret; LocalConfig for the embedded demo."""
+    if os.environ.get("DATABASE_URL") or os.environ.get("SECRET_KEY"):
+        return Config
+    return LocalConfig
+
+
+def env_flag(name: str) -> bool:
+    """True when an environment flag is set to 1/true (used for CI-only behaviour in tests)."""
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")

@@ -1,0 +1,41 @@
+"""Language choice: Japanese by default, English on request (?lang=en), remembered in the session."""
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+
+from civictest.extensions import babel
+
+TRANSLATIONS_DIR = "translations"
+
+
+def select_locale() -> str:
+    """The page language: an explicit ?lang= wins and is remembered; otherwise the remembered one, else ja."""
+    supported = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in supported:
+        session["lang"] = asked
+        return asked
+    remembered = session.get("lang")
+    return remembered if remembered in supported else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=TRANSLATIONS_DIR)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.globals["localized"] = localized
+    register_template_globals(app)
+
+
+def localized(obj: object, field: str) -> str:
+    """A data field in the page language (`title_en`), falling back to Japanese when the English is empty."""
+    from flask_babel import get_locale
+
+    lang = str(get_locale() or "ja")
+    value = getattr(obj, f"{field}_{lang}", None) if lang != "ja" else None
+    return value or getattr(obj, f"{field}_ja", "")
+
+
+def register_template_globals(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale

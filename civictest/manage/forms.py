@@ -1,0 +1,86 @@
+"""Authoring forms. Lengths match the columns so that nothing is cut silently."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import widgets
+from wtforms import (
+    BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField,
+    StringField, TextAreaField, URLField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
+
+from civictest.models.catalog import QUESTIONNAIRES
+from civictest.models.staff import ROLES
+
+required = DataRequired(_l("入力してください"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (easier with a keyboard and a screen reader than a multiple select)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _no_nul(form, field):  # noqa: ANN001
+    if isinstance(field.data, str) and "\x00" in field.data:
+        raise ValidationError(_l("使用できない文字が含まれています"))
+
+
+class DepartmentForm(FlaskForm):
+    code = StringField(_l("部局コード"), validators=[required, Length(max=40), Regexp(r"^[a-z0-9-]+$", message=_l("半角英小文字・数字・ハイフンで入力してください"))])
+    name_ja = StringField(_l("名称（日本語）"), validators=[required, Length(max=200), _no_nul])
+    name_en = StringField(_l("名称（英語）"), validators=[Optional(), Length(max=200), _no_nul])
+
+
+class ServiceForm(FlaskForm):
+    department_id = SelectField(_l("担当部局"), coerce=int, validators=[required])
+    name_ja = StringField(_l("サービス名（日本語）"), validators=[required, Length(max=200), _no_nul])
+    name_en = StringField(_l("サービス名（英語）"), validators=[Optional(), Length(max=200), _no_nul])
+    url = URLField(_l("サービスのURL"), validators=[Optional(), Length(max=500), _no_nul])
+    description_ja = TextAreaField(_l("説明（日本語）"), validators=[Optional(), Length(max=5000), _no_nul])
+    description_en = TextAreaField(_l("説明（英語）"), validators=[Optional(), Length(max=5000), _no_nul])
+    publish_fixes = BooleanField(_l("「いただいた声と改善」ページを公開する"))
+
+
+class TaskForm(FlaskForm):
+    title_ja = StringField(_l("タスク名（日本語）"), validators=[required, Length(max=200), _no_nul])
+    title_en = StringField(_l("タスク名（英語）"), validators=[Optional(), Length(max=200), _no_nul])
+    instructions_ja = TextAreaField(_l("参加者への説明（日本語）"), validators=[required, Length(max=5000), _no_nul])
+    instructions_en = TextAreaField(_l("参加者への説明（英語）"), validators=[Optional(), Length(max=5000), _no_nul])
+    success_criteria = TextAreaField(_l("成功の基準"), validators=[Optional(), Length(max=5000), _no_nul])
+    start_url = URLField(_l("開始URL"), validators=[Optional(), Length(max=500), _no_nul])
+
+
+class IterationForm(FlaskForm):
+    label = StringField(_l("版の名前"), validators=[required, Length(max=200), _no_nul])
+    starts_on = DateField(_l("開始日"), validators=[Optional()])
+    ends_on = DateField(_l("終了日"), validators=[Optional()])
+    change_notes = TextAreaField(_l("前の版からの変更点"), validators=[Optional(), Length(max=10000), _no_nul])
+    published = BooleanField(_l("結果をオープンデータとして公開する"))
+
+
+class StudyForm(FlaskForm):
+    questionnaire = SelectField(_l("アンケート"), choices=[(q, q.upper().replace("_", "-")) for q in QUESTIONNAIRES])
+    minutes_expected = IntegerField(_l("所要時間の目安（分）"), validators=[required, NumberRange(1, 240)])
+    partial_counts_as_success = BooleanField(_l("「難しかったができた」を完了として数える"))
+
+
+class SessionForm(FlaskForm):
+    name = StringField(_l("セッション名"), validators=[required, Length(max=200), _no_nul])
+    mode = SelectField(_l("実施形態"), choices=[("remote", _l("オンライン")), ("in_person", _l("対面"))])
+    venue_name = StringField(_l("会場名"), validators=[Optional(), Length(max=200), _no_nul])
+    venue_address = StringField(_l("会場の住所"), validators=[Optional(), Length(max=300), _no_nul])
+    venue_municipality_code = StringField(_l("会場の市区町村コード（6桁）"), validators=[Optional(), Regexp(r"^\d{6}$", message=_l("6桁の数字で入力してください"))])
+    held_on = DateField(_l("実施日"), validators=[Optional()])
+    capacity = IntegerField(_l("定員"), validators=[required, NumberRange(1, 10000)])
+    is_open = BooleanField(_l("受付中"))
+    excluded = BooleanField(_l("無効として集計から除外する"))
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("メールアドレス"), validators=[required, Email(_l("メールアドレスの形式で入力してください")), Length(max=254)])
+    display_name = StringField(_l("表示名"), validators=[Optional(), Length(max=100), _no_nul])
+    role = SelectField(_l("役割"), choices=[(r, r) for r in ROLES])
+    service_ids = MultiCheckboxField(_l("担当サービス"), coerce=int)
+    active = BooleanField(_l("有効"), default=True)
+    password = PasswordField(_l("新しいパスワード（12文字以上、変更しない場合は空欄）"), validators=[Optional(), Length(min=12, max=256)])

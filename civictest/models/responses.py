@@ -1,0 +1,92 @@
+"""What residents answered: one attempt per participant x task x source, questionnaires, comments."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civictest.extensions import db
+from civictest.models.base import created_at_column
+
+OUTCOMES = ("success", "partial", "failure", "abandoned", "not_attempted")
+SOURCES = ("self", "observer")
+ASSISTANCE = ("none", "hint", "took_over")
+SENTIMENT_LABELS = ("positive", "neutral", "negative", "unscored")
+
+
+class Attempt(db.Model):
+    """One participant's try at one task, as they reported it (self) or as a facilitator saw it (observer)."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (
+        # A second answer for the same task and source is refused, whatever key it carries.
+        UniqueConstraint("participant_id", "task_id", "source"),
+        CheckConstraint(
+            "outcome IN ('success', 'partial', 'failure', 'abandoned', 'not_attempted')", name="outcome"
+        ),
+        CheckConstraint("source IN ('self', 'observer')", name="source"),
+        CheckConstraint("seq IS NULL OR (seq >= 1 AND seq <= 7)", name="seq_range"),
+        CheckConstraint("seconds IS NULL OR seconds > 0", name="seconds_positive"),
+        # The report's GROUP BY reads only this index (a covering index on SQLite and PostgreSQL).
+        Index("ix_attempt_report", "study_id", "task_id", "outcome", "seq", "source", "participant_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(10), default="self")
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    seconds: Mapped[float | None] = mapped_column(Float)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    assistance: Mapped[str | None] = mapped_column(String(20))
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    imported_from: Mapped[str | None] = mapped_column(String(255))
+    imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at_column()
+
+    participant: Mapped["Participant"] = relationship()  # noqa: F821
+    task: Mapped["Task"] = relationship()  # noqa: F821
+
+
+class QuestionnaireResponse(db.Model):
+    """A participant's SUS or UMUX-Lite answers, with the score computed at storage time."""
+
+    __tablename__ = "questionnaire_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    items: Mapped[list] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class Comment(db.Model):
+    """Free text, stored after PII scrubbing, with the sentiment it was scored with."""
+
+    __tablename__ = "comment"
+    __table_args__ = (Index("ix_comment_study_task", "study_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="task")  # task | overall | observer
+    text: Mapped[str] = mapped_column(Text)
+    redactions: Mapped[str] = mapped_column(String(200), default="")  # kinds of PII removed, comma-separated
+    lang: Mapped[str | None] = mapped_column(String(8))
+    sentiment_label: Mapped[str | None] = mapped_column(String(10))
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    analyzer: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = created_at_column()
+
+    attempt: Mapped["Attempt | None"] = relationship()
+    task: Mapped["Task | None"] = relationship()  # noqa: F821
+    participant: Mapped["Participant"] = relationship()  # noqa: F821
+    tags: Mapped[list["Tag"]] = relationship(secondary="comment_tag", order_by="Tag.name")  # noqa: F821

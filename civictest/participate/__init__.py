@@ -1,0 +1,6 @@
+"""Residents: join with an invite code, consent, profile, one task per page, questionnaire, thanks, withdraw."""
+from flask import Blueprint
+
+bp = Blueprint("participate", __name__, url_prefix="/join")
+
+from civictest.participate import views  # noqa: E402,F401

@@ -1,0 +1,6 @@
+"""Pages anyone may read without logging in: home, health check, later open data."""
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)
+
+from civictest.public import views  # noqa: E402,F401

@@ -1,0 +1,44 @@
+from flask import jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from civictest.extensions import db
+from civictest.public import bp
+
+STAFF_START_PAGES = {
+    "admin": "manage.index",
+    "service_team": "manage.index",
+    "product_owner": "manage.index",
+    "facilitator": "manage.index",
+}
+
+
+@bp.route("/")
+def home():
+    return render_template("public/home.html")
+
+
+@bp.route("/join", methods=["GET"])
+def join_by_code():
+    """The home page's code box: a code typed by hand goes to its join page."""
+    code = request.args.get("code", "").strip().upper()
+    if not code:
+        return redirect(url_for("public.home"))
+    return redirect(url_for("participate.join", invite_code=code))
+
+
+@bp.route("/staff")
+@login_required
+def staff_home():
+    return redirect(url_for(STAFF_START_PAGES.get(current_user.role, "public.home")))
+
+
+@bp.route("/healthz")
+def healthz():
+    """200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        db.session.rollback()
+        return jsonify(status="degraded", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,1 @@
+"""Write-side use cases: plain arguments in, rows out, domain errors raised."""

@@ -1,0 +1,26 @@
+"""Every comment, typed or imported, goes through the same two steps before it is stored."""
+from __future__ import annotations
+
+from civictest.models import Comment
+from civictest.privacy import scrub_pii
+from civictest.sentiment import analyze
+
+MAX_COMMENT_LENGTH = 2000
+
+
+def build_comment(text: str, **fields: object) -> Comment | None:
+    """A Comment row for `text` after PII scrubbing and sentiment scoring; None for blank text."""
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        return None
+    scrubbed = scrub_pii(text)
+    sentiment = analyze(scrubbed.text)
+    return Comment(
+        text=scrubbed.text,
+        redactions=",".join(scrubbed.redactions),
+        lang=sentiment.lang,
+        sentiment_label=sentiment.label,
+        sentiment_score=sentiment.score,
+        analyzer=sentiment.analyzer,
+        **fields,
+    )

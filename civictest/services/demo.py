@@ -1,0 +1,254 @@
+"""A realistic, deterministic demo dataset (`flask --app app demo`). Loading it twice changes nothing."""
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from civictest.extensions import db
+from civictest.models import (
+    Attempt, Department, Finding, FindingEvent, Participant, QuestionnaireResponse, Service, Task, User,
+)
+from civictest.models.base import utcnow
+from civictest.analysis.metrics import sus_score
+from civictest.services import accounts, catalog, demo_data as content
+from civictest.services.comments import build_comment
+
+SEED = 20261126
+DEMO_INVITE_CODE = "DEMO-2026"
+PARTICIPANTS_PER_ITERATION = 26
+
+
+@dataclass
+class DemoSummary:
+    created: bool
+    password: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        lines = ["demo data loaded" if self.created else "demo data already present: nothing changed"]
+        lines += [f"  {name}: {count}" for name, count in self.counts.items()]
+        lines.append("staff accounts:")
+        lines += [f"  {email} ({role})" for email, role, _, _ in content.STAFF]
+        if self.password:
+            lines.append(f"  password for all demo accounts: {self.password}")
+        lines.append(f"resident test session: /join/{DEMO_INVITE_CODE}")
+        return "\n".join(lines)
+
+
+def load(password: str | None = None) -> DemoSummary:
+    """Load the demo unless it is there already (recognised by its first department's code)."""
+    if db.session.scalar(select(Department).where(Department.code == content.DEPARTMENTS[0][0])) is not None:
+        return DemoSummary(created=False, password=None, counts=_counts())
+    rng = random.Random(SEED)
+    password = password or secrets.token_urlsafe(12)
+    services = _catalog()
+    _staff(services, password)
+    for service_key, service in services.items():
+        for iteration in service.iterations:
+            _residents(rng, service_key, service, iteration)
+    _findings(services)
+    _open_demo_session(next(iter(services.values())))
+    db.session.commit()
+    return DemoSummary(created=True, password=password, counts=_counts())
+
+
+def reset() -> None:
+    """Delete every row of every table (the schema and its migration state stay)."""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+def _counts() -> dict[str, int]:
+    from sqlalchemy import func
+
+    from civictest.models import Comment
+
+    models = {"departments": Department, "services": Service, "participants": Participant,
+              "attempts": Attempt, "comments": Comment, "findings": Finding, "staff": User}
+    return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in models.items()}
+
+
+def _catalog() -> dict[str, Service]:
+    departments = {}
+    for code, name_ja, name_en in content.DEPARTMENTS:
+        departments[code] = Department(code=code, name_ja=name_ja, name_en=name_en)
+        db.session.add(departments[code])
+    services = {}
+    for spec in content.SERVICES:
+        service = Service(
+            department=departments[spec["department"]], name_ja=spec["name_ja"], name_en=spec["name_en"],
+            url=spec["url"], description_ja=spec["description_ja"], description_en=spec["description_en"],
+            publish_fixes=True,
+        )
+        service.tasks = [
+            Task(title_ja=t_ja, title_en=t_en, instructions_ja=i_ja, instructions_en=i_en,
+                 success_criteria=f"{t_ja}ことができた", start_url=spec["url"])
+            for t_ja, t_en, i_ja, i_en in spec["tasks"]
+        ]
+        db.session.add(service)
+        db.session.flush()
+        for number, (label, starts, ends, notes) in enumerate(content.ITERATIONS, 1):
+            iteration = catalog.create_iteration(
+                service, label, starts_on=date.fromisoformat(starts), ends_on=date.fromisoformat(ends),
+                change_notes=notes, published=number < len(content.ITERATIONS),
+            )
+            if number == 1:
+                catalog.set_study_tasks(iteration.study, [task.id for task in service.tasks])
+                iteration.study.minutes_expected = 15 + 5 * len(service.tasks)
+            if iteration.published:
+                catalog.set_published(iteration, True)
+            db.session.flush()
+        services[spec["key"]] = service
+    return services
+
+
+def _staff(services: dict[str, Service], password: str) -> None:
+    for email, role, name, service_keys in content.STAFF:
+        if db.session.scalar(select(User).where(User.email == email)) is not None:
+            continue
+        user = accounts.create_user(email, role, password, name)
+        user.services = [services[key] for key in service_keys or []]
+
+
+def _residents(rng: random.Random, service_key: str, service: Service, iteration) -> None:  # noqa: ANN001
+    study = iteration.study
+    start = datetime.combine(iteration.starts_on, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=1)
+    venue = content.VENUES[iteration.number % len(content.VENUES)]
+    in_person = catalog.create_session(
+        study, name=f"{venue[0]} 体験会", mode="in_person", venue_name=venue[0], venue_address=venue[1],
+        venue_municipality_code=venue[2], venue_lat=venue[3], venue_lon=venue[4],
+        held_on=iteration.starts_on + timedelta(days=6), capacity=20, is_open=False,
+    )
+    remote = catalog.create_session(study, name="オンライン参加", mode="remote", held_on=iteration.starts_on,
+                                    capacity=100, is_open=False)
+    sessions = [in_person, remote]
+    if service_key == "sodai" and iteration.number == 1:
+        broken = catalog.create_session(study, name="機器トラブルで中止した回", mode="remote", capacity=10,
+                                        is_open=False, excluded=True, held_on=iteration.starts_on)
+        for _ in range(3):
+            _one_resident(rng, service_key, study, broken, start, observed=False)
+    for index in range(PARTICIPANTS_PER_ITERATION):
+        test_session = sessions[0] if index % 3 == 0 else sessions[1]
+        participant = _one_resident(rng, service_key, study, test_session, start + timedelta(minutes=37 * index),
+                                    observed=test_session is in_person)
+        if service_key == "childcare" and iteration.number == 1 and index == 1:
+            participant.withdrawn, participant.withdrawn_at = True, start + timedelta(days=20)
+    study.locked_at = start
+
+
+def _one_resident(rng, service_key, study, test_session, when, observed: bool) -> Participant:  # noqa: ANN001
+    participant = Participant(
+        public_id=f"{rng.getrandbits(128):032x}", session=test_session, receipt_code=_receipt(rng),
+        consent_version="2026-11", consented_at=when, profile_done=True, finished_at=when + timedelta(minutes=25),
+        age_band=rng.choice(content.AGE_BANDS), municipality_code=rng.choice(content.MUNICIPALITIES),
+        device=rng.choice(content.DEVICES), assistive_technology=rng.choice(content.ASSISTIVE),
+        online_frequency=rng.choice(content.FREQUENCIES),
+    )
+    db.session.add(participant)
+    db.session.flush()
+    successes = 0
+    for position, study_task in enumerate(study.study_tasks):
+        fare = content.FARES[service_key][position][study.iteration.number - 1]
+        attempt = _attempt(rng, participant, study, study_task.task_id, fare, "self", when)
+        successes += attempt.outcome == "success"
+        _maybe_comment(rng, participant, study, attempt)
+        if observed and rng.random() < 0.6:
+            _observer_attempt(rng, participant, study, attempt)
+        when += timedelta(minutes=4)
+    _questionnaire(rng, participant, successes / max(1, len(study.study_tasks)))
+    return participant
+
+
+def _receipt(rng: random.Random) -> str:
+    raw = "".join(rng.choice(catalog.INVITE_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def _attempt(rng, participant, study, task_id, fare, source, when) -> Attempt:  # noqa: ANN001
+    p_success, p_hard, median_seconds = fare
+    if rng.random() < p_success:
+        outcome = "success"
+        seq = rng.randint(2, 4) if rng.random() < p_hard else rng.randint(5, 7)
+    else:
+        outcome = rng.choices(["partial", "failure", "abandoned"], weights=[4, 4, 2])[0]
+        seq = rng.randint(1, 4) if rng.random() < 0.9 else None
+    seconds = round(median_seconds * math.exp(rng.gauss(0, 0.35)) * (1.0 if outcome == "success" else 1.4), 1)
+    attempt = Attempt(
+        participant_id=participant.id, study_id=study.id, task_id=task_id, outcome=outcome, source=source,
+        started_at=when, ended_at=when + timedelta(seconds=seconds), seconds=seconds, seq=seq,
+        idempotency_key=f"demo-{participant.public_id}-{task_id}-{source}",
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+def _observer_attempt(rng, participant, study, own: Attempt) -> None:  # noqa: ANN001
+    outcome = own.outcome if rng.random() < 0.8 else rng.choice(["success", "partial", "failure"])
+    db.session.add(Attempt(
+        participant_id=participant.id, study_id=study.id, task_id=own.task_id, outcome=outcome, source="observer",
+        started_at=own.started_at, ended_at=own.ended_at, seconds=own.seconds, seq=own.seq,
+        assistance=rng.choice(["none", "none", "hint", "took_over"]) if outcome != "success" else "none",
+        idempotency_key=f"demo-{participant.public_id}-{own.task_id}-observer",
+    ))
+
+
+def _maybe_comment(rng, participant, study, attempt: Attempt) -> None:  # noqa: ANN001
+    if participant.withdrawn or rng.random() > 0.5:
+        return
+    hard = attempt.outcome != "success" or (attempt.seq is not None and attempt.seq <= 4)
+    if rng.random() < 0.15:
+        pool = [text for text, label in content.COMMENTS_EN if (label == "negative") == hard]
+    elif rng.random() < 0.02:
+        pool = content.COMMENTS_WITH_PII
+    elif hard:
+        pool = content.COMMENTS_NEGATIVE_JA
+    else:
+        pool = content.COMMENTS_POSITIVE_JA if rng.random() < 0.65 else content.COMMENTS_NEUTRAL_JA
+    comment = build_comment(rng.choice(pool), participant_id=participant.id, study_id=study.id,
+                            task_id=attempt.task_id, attempt_id=attempt.id, kind="task")
+    db.session.add(comment)
+
+
+def _questionnaire(rng, participant: Participant, success_share: float) -> None:  # noqa: ANN001
+    items = []
+    for number in range(1, 11):
+        agree = 1 + 4 * success_share + rng.gauss(0, 0.8)
+        value = agree if number % 2 else 6 - agree
+        items.append(min(5, max(1, round(value))))
+    db.session.add(QuestionnaireResponse(
+        participant_id=participant.id, kind="sus", items=items, score=sus_score(items),
+        idempotency_key=f"demo-{participant.public_id}-sus",
+    ))
+    if rng.random() < 0.3:
+        db.session.add(build_comment(rng.choice(content.OVERALL_COMMENTS), participant_id=participant.id,
+                                     study_id=participant.session.study_id, kind="overall"))
+
+
+def _findings(services: dict[str, Service]) -> None:
+    admin = db.session.scalar(select(User).where(User.role == "admin"))
+    for key, title, description, severity, status, found, fixed, verified, task_indexes in content.FINDINGS:
+        service = services[key]
+        by_number = {iteration.number: iteration for iteration in service.iterations}
+        finding = Finding(
+            service_id=service.id, found_in_id=by_number[found].id, title=title, description=description,
+            public_summary_ja=description if status in ("fixed", "verified") else "",
+            severity=severity, status=status, fixed_in_id=by_number[fixed].id if fixed else None,
+            verified_in_id=by_number[verified].id if verified else None, owner_id=admin.id if admin else None,
+            tasks=[service.tasks[i] for i in task_indexes],
+        )
+        finding.events.append(FindingEvent(user_id=admin.id if admin else None, changes={"status": [None, status]},
+                                           created_at=utcnow()))
+        db.session.add(finding)
+
+
+def _open_demo_session(first_service: Service) -> None:
+    newest = first_service.iterations[-1]
+    catalog.create_session(newest.study, name="オンライン参加（デモ）", mode="remote", capacity=500,
+                           invite_code=DEMO_INVITE_CODE, is_open=True, held_on=date(2026, 11, 26))

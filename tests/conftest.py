@@ -1,0 +1,105 @@
+"""Shared fixtures: one app per test run on SQLite (a temporary file) or on DATABASE_URL's PostgreSQL.
+
+The schema is built by the real migrations (`flask db upgrade`), and every test starts with empty tables.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from civictest import create_app
+from civictest.config import TestConfig, _database_url
+from civictest.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    """DATABASE_URL when set (CI's PostgreSQL run), else a SQLite file in a temporary directory."""
+    if os.environ.get("DATABASE_URL"):
+        return _database_url(os.environ["DATABASE_URL"])
+    return f"sqlite:///{tempfile.mkdtemp(prefix='civictest-')}/test.sqlite3"
+
+
+def pytest_report_header(config):  # noqa: ANN001, ANN201
+    url = database_url()
+    return f"civictest database: {re.sub(r'//[^@/]*@', '//***@', url.split('?')[0])}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    from flask_migrate import upgrade
+
+    app = create_app(_config_for(database_url()))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _config_for(url: str) -> type[TestConfig]:
+    return type("RunConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Every test that touches the app starts with empty tables, on both databases."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as connection:
+            if db.engine.dialect.name == "postgresql":
+                quoted = ", ".join(f'"{name}"' for name in tables)
+                connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            else:
+                for name in reversed(tables):
+                    connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that use the models directly."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production, even when a test holds one open.
+
+    Flask reuses an app context that is already pushed, which would share `g` (Flask-WTF caches the CSRF
+    token there) and the database session between the test and every request it makes.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        outer = has_app_context()
+        if outer:
+            db.session.commit()  # the request must see what the test wrote, and the test a fresh snapshot after
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer:
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def is_postgres(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
