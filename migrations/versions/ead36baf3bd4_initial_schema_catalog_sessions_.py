@@ -1,8 +1,8 @@
 """Initial schema: catalog, sessions, responses, findings, staff
 
-Revision ID: 1b6cbe6bfa94
+Revision ID: ead36baf3bd4
 Revises: 
-Create Date: 2026-11-26 14:54:37.213264
+Create Date: 2026-11-26 14:58:57.763350
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1b6cbe6bfa94'
+revision = 'ead36baf3bd4'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -89,7 +89,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['previous_id'], ['iteration.id'], name=op.f('fk_iteration_previous_id_iteration')),
     sa.ForeignKeyConstraint(['service_id'], ['service.id'], name=op.f('fk_iteration_service_id_service')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_iteration')),
-    sa.UniqueConstraint('service_id', 'number', name=op.f('uq_iteration_service_id'))
+    sa.UniqueConstraint('service_id', 'number', name=op.f('uq_iteration_service_id_number'))
     )
     with op.batch_alter_table('iteration', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_iteration_service_id'), ['service_id'], unique=False)
@@ -100,7 +100,7 @@ def upgrade():
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.ForeignKeyConstraint(['service_id'], ['service.id'], name=op.f('fk_tag_service_id_service')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tag')),
-    sa.UniqueConstraint('service_id', 'name', name=op.f('uq_tag_service_id'))
+    sa.UniqueConstraint('service_id', 'name', name=op.f('uq_tag_service_id_name'))
     )
     with op.batch_alter_table('tag', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tag_service_id'), ['service_id'], unique=False)
@@ -196,8 +196,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['study_id'], ['study.id'], name=op.f('fk_study_task_study_id_study')),
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_study_task_task_id_task')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_study_task')),
-    sa.UniqueConstraint('study_id', 'position', name=op.f('uq_study_task_study_id')),
-    sa.UniqueConstraint('study_id', 'task_id', name=op.f('uq_study_task_study_id'))
+    sa.UniqueConstraint('study_id', 'position', name=op.f('uq_study_task_study_id_position')),
+    sa.UniqueConstraint('study_id', 'task_id', name=op.f('uq_study_task_study_id_task_id'))
     )
     with op.batch_alter_table('study_task', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_study_task_study_id'), ['study_id'], unique=False)
@@ -279,7 +279,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_attempt_task_id_task')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attempt')),
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_attempt_idempotency_key')),
-    sa.UniqueConstraint('participant_id', 'task_id', 'source', name=op.f('uq_attempt_participant_id'))
+    sa.UniqueConstraint('participant_id', 'task_id', 'source', name=op.f('uq_attempt_participant_id_task_id_source'))
     )
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attempt_participant_id'), ['participant_id'], unique=False)
