@@ -1,7 +1,7 @@
 """Postal code -> municipality code, municipality names and Tokyo/Japan boundaries (pure; package data only).
 
 Codes are 6-digit 全国地方公共団体コード with check digit (新宿区 = "131041"); 5-digit JIS codes are accepted
-on input. Boundary data: civictest/data/geo (JMA polygons, see ATTRIBUTION.md there).
+on input. Boundary data: civictest/datafiles/geo (JMA polygons, see ATTRIBUTION.md there).
 """
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ _CODE_RE = re.compile(r"\d{5,6}")
 
 
 def _data_file(name: str) -> Any:
-    """The traversable for one file in civictest/data/geo."""
-    return files(__package__ or "civictest").joinpath("data", "geo", name)
+    """The traversable for one file in civictest/datafiles/geo."""
+    return files(__package__ or "civictest").joinpath("datafiles", "geo", name)
 
 
 @lru_cache(maxsize=None)

@@ -9,7 +9,7 @@ import pytest
 from civictest import geo
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "civictest" / "data" / "geo"
+DATA = ROOT / "civictest" / "datafiles" / "geo"
 
 
 @pytest.mark.parametrize(
