@@ -55,3 +55,31 @@ def make_user(role: str, services: list[Service] | None = None, email: str | Non
 
 def login(client, user: User):  # noqa: ANN001, ANN201
     return post_form(client, "/auth/login", {"email": user.email, "password": PASSWORD})
+
+
+RESIDENT_CODE = "ABCDEFG-HJKLMNP"
+_HIDDEN_A = re.compile(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"')
+_HIDDEN_B = re.compile(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"')
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of a page (CSRF token, idempotency key, ticket), as a browser would send them."""
+    return {**dict(_HIDDEN_A.findall(html)), **dict(_HIDDEN_B.findall(html))}
+
+
+def hidden_value(html: str, name: str) -> str:
+    fields = hidden_fields(html)
+    assert name in fields, f"no hidden field {name}"
+    return fields[name]
+
+
+def submit(client, url: str, data: dict, follow: bool = False):  # noqa: ANN001, ANN201
+    """What a browser does: GET the page, keep its hidden fields, POST them with the answers."""
+    html = client.get(url).get_data(as_text=True)
+    return client.post(url, data={**hidden_fields(html), **data}, follow_redirects=follow)
+
+
+def join_and_consent(client, code: str = RESIDENT_CODE):  # noqa: ANN001, ANN201
+    response = submit(client, f"/join/{code}/consent", {"agree": "y"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response

@@ -27,7 +27,7 @@ def test_models_and_migrations_agree(app):
 
 
 def _participant(test_session) -> Participant:  # noqa: ANN001
-    participant = Participant(public_id="p" * 32, session=test_session, receipt_code="R1",
+    participant = Participant(public_id="p" * 32, session=test_session, receipt_code="R1", join_key="j1",
                               consent_version="2026-11", consented_at=utcnow())
     db.session.add(participant)
     db.session.commit()

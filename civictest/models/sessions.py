@@ -56,6 +56,8 @@ class Participant(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("test_session.id"), index=True)
     receipt_code: Mapped[str] = mapped_column(String(32), unique=True)
+    # The consent form's idempotency key: a double click on "I agree" joins once, not twice.
+    join_key: Mapped[str] = mapped_column(String(64), unique=True)
     consent_version: Mapped[str] = mapped_column(String(20))
     consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     age_band: Mapped[str | None] = mapped_column(String(20))

@@ -1,10 +1,156 @@
-from flask import render_template
+"""The resident's path: join -> consent -> profile -> one task per page -> questionnaire -> thanks."""
+from flask import abort, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 
-from civictest.participate import bp
+from civictest import consent as consent_text
+from civictest import instruments
+from civictest.participate import bp, tickets
+from civictest.participate.forms import (
+    ConsentForm, ProfileForm, ReceiptForm, TaskAnswerForm, WithdrawForm, questionnaire_form,
+)
 from civictest.services import participation
 
+SESSION_KEY = "participant"
 
-@bp.route("/<invite_code>")
+
+def _lang() -> str:
+    return str(get_locale() or "ja")
+
+
+def _current():  # noqa: ANN202
+    person = participation.participant(session.get(SESSION_KEY))
+    if person is None:
+        abort(redirect(url_for("participate.resume")))
+    return person
+
+
+def _go_to(step: participation.Step):  # noqa: ANN202
+    if step.name == "task":
+        return redirect(url_for("participate.task", position=step.position))
+    return redirect(url_for(f"participate.{step.name}"))
+
+
+@bp.route("/join/<invite_code>")
 def join(invite_code: str):
     test_session = participation.find_session(invite_code)
-    return render_template("participate/join.html", test_session=test_session, study=test_session.study)
+    person = participation.participant(session.get(SESSION_KEY))
+    returning = person is not None and person.session_id == test_session.id
+    return render_template("participate/join.html", test_session=test_session, study=test_session.study,
+                           returning=returning)
+
+
+@bp.route("/join/<invite_code>/consent", methods=["GET", "POST"])
+def consent(invite_code: str):
+    test_session = participation.find_session(invite_code)
+    form = ConsentForm(key=tickets.new_key())
+    if form.validate_on_submit() and tickets.is_key(form.key.data):
+        person = participation.join(test_session, consent_text.CURRENT_VERSION, form.key.data)
+        session[SESSION_KEY] = person.public_id
+        return _go_to(participation.next_step(person))
+    sections = consent_text.consent_sections(consent_text.CURRENT_VERSION, _lang())
+    return render_template("participate/consent.html", form=form, test_session=test_session, sections=sections,
+                           version=consent_text.CURRENT_VERSION), _status(form)
+
+
+@bp.route("/participate")
+def continue_test():
+    return _go_to(participation.next_step(_current()))
+
+
+@bp.route("/participate/profile", methods=["GET", "POST"])
+def profile():
+    person = _current()
+    form = ProfileForm()
+    if form.validate_on_submit():
+        participation.save_profile(person, form.data)
+        return _go_to(participation.next_step(person))
+    return _resident_page("participate/profile.html", person, form=form)
+
+
+@bp.route("/participate/tasks/<int:position>", methods=["GET", "POST"])
+def task(position: int):
+    person = _current()
+    study_task = participation.task_at(person, position)
+    form = TaskAnswerForm()
+    if request.method == "GET" or not form.ticket.data:
+        form.ticket.data = tickets.issue(person.public_id, study_task.task_id)
+    if form.validate_on_submit():
+        ticket = tickets.read(form.ticket.data, person.public_id, study_task.task_id)
+        if ticket is None:
+            abort(400)
+        participation.record_attempt(person, study_task.task_id, _answer(form), *ticket)
+        return _go_to(participation.next_step(person))
+    return _resident_page("participate/task.html", person, form=form, study_task=study_task, task=study_task.task,
+                          seq_labels=instruments.labels("seq", _lang()))
+
+
+def _answer(form: TaskAnswerForm) -> dict:
+    try:
+        client_seconds = float(form.client_seconds.data) if form.client_seconds.data else None
+    except ValueError:
+        client_seconds = None
+    return {"outcome": form.outcome.data, "seq": int(form.seq.data) if form.seq.data else None,
+            "comment": form.comment.data, "client_seconds": client_seconds}
+
+
+@bp.route("/participate/questionnaire", methods=["GET", "POST"])
+def questionnaire():
+    person = _current()
+    kind = person.session.study.questionnaire
+    form = questionnaire_form(kind, instruments.items(kind, _lang()), None)
+    if request.method == "GET":
+        form.key.data = tickets.new_key()
+    if form.validate_on_submit() and tickets.is_key(form.key.data):
+        items = [int(form[f"item{i}"].data) for i in range(1, len(instruments.items(kind, "ja")) + 1)]
+        participation.record_questionnaire(person, kind, items, form.comment.data, form.key.data)
+        return redirect(url_for("participate.thanks"))
+    return _resident_page("participate/questionnaire.html", person, form=form, kind=kind,
+                          instrument=instruments.instrument(kind), scale_labels=instruments.labels(kind, _lang()))
+
+
+@bp.route("/participate/thanks")
+def thanks():
+    person = _current()
+    return render_template("participate/thanks.html", person=person, step=participation.next_step(person))
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+def resume():
+    form = ReceiptForm()
+    if form.validate_on_submit():
+        person = participation.by_receipt_code(form.receipt_code.data)
+        if person is not None and not person.withdrawn:
+            session[SESSION_KEY] = person.public_id
+            return _go_to(participation.next_step(person))
+        form.receipt_code.errors.append(_not_found_message())
+    return render_template("participate/resume.html", form=form), _status(form)
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+def withdraw():
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        person = participation.by_receipt_code(form.receipt_code.data)
+        if person is not None:
+            participation.withdraw(person)
+            session.pop(SESSION_KEY, None)
+            return render_template("participate/withdrawn.html")
+        form.receipt_code.errors.append(_not_found_message())
+    return render_template("participate/withdraw.html", form=form), _status(form)
+
+
+def _not_found_message() -> str:
+    from flask_babel import gettext as _
+
+    return _("この受付番号は見つかりませんでした。もう一度確認してください。")
+
+
+def _resident_page(template: str, person, **context):  # noqa: ANN001, ANN003, ANN202
+    study = person.session.study
+    context.update(person=person, study=study, total_tasks=len(study.study_tasks))
+    return render_template(template, **context), _status(context.get("form"))
+
+
+def _status(form) -> int:  # noqa: ANN001
+    """400 when the page shows validation errors (so tests and tools can tell), 200 otherwise."""
+    return 400 if form is not None and any(field.errors for field in form) else 200

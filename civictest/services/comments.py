@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from civictest.models import Comment
 from civictest.privacy import scrub_pii
-from civictest.sentiment import analyze
 
 MAX_COMMENT_LENGTH = 2000
 
@@ -13,6 +12,8 @@ def build_comment(text: str, **fields: object) -> Comment | None:
     text = (text or "").replace("\x00", "").strip()
     if not text:
         return None
+    from civictest.sentiment import analyze  # the analyzers load lazily, on the first comment
+
     scrubbed = scrub_pii(text)
     sentiment = analyze(scrubbed.text)
     return Comment(

@@ -145,6 +145,7 @@ def _residents(rng: random.Random, service_key: str, service: Service, iteration
 def _one_resident(rng, service_key, study, test_session, when, observed: bool) -> Participant:  # noqa: ANN001
     participant = Participant(
         public_id=f"{rng.getrandbits(128):032x}", session=test_session, receipt_code=_receipt(rng),
+        join_key=f"demo-{rng.getrandbits(64):016x}",
         consent_version="2026-11", consented_at=when, profile_done=True, finished_at=when + timedelta(minutes=25),
         age_band=rng.choice(content.AGE_BANDS), municipality_code=rng.choice(content.MUNICIPALITIES),
         device=rng.choice(content.DEVICES), assistive_technology=rng.choice(content.ASSISTIVE),

@@ -1,13 +1,36 @@
-"""Resident participation: finding a session by invite code, consent, answers stored exactly once."""
+"""Resident participation: join by invite code, consent, profile, answers stored exactly once, withdrawal.
+
+Exactly once: every rendered form carries an idempotency key; the insert ignores a conflict and we learn
+whether it inserted from RETURNING (PostgreSQL reports rowcount -1 there). A resubmitted key, or a second
+answer to the same task, acknowledges the answer already stored instead of storing another.
+"""
 from __future__ import annotations
 
-from sqlalchemy import select
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from civictest.analysis.metrics import sus_score, umux_lite
 from civictest.extensions import db
-from civictest.models import TestSession
-from civictest.services.errors import NotFound, SessionClosed
+from civictest.models import Attempt, Comment, Participant, QuestionnaireResponse, Study, StudyTask, TestSession
+from civictest.models.base import utcnow
+from civictest.services.catalog import INVITE_ALPHABET
+from civictest.services.comments import build_comment
+from civictest.services.errors import InvalidInput, NotFound, SessionClosed
 
 MAX_INVITE_CODE_LENGTH = 64
+RESIDENT_OUTCOMES = ("success", "partial", "failure", "abandoned")
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where a participant stands: `profile`, `task` (with its 1-based position), `questionnaire`, `thanks`."""
+
+    name: str
+    position: int | None = None
 
 
 def find_session(invite_code: str, *, must_be_open: bool = True) -> TestSession:
@@ -21,3 +44,158 @@ def find_session(invite_code: str, *, must_be_open: bool = True) -> TestSession:
     if must_be_open and (not test_session.is_open or test_session.excluded):
         raise SessionClosed()
     return test_session
+
+
+def new_receipt_code() -> str:
+    """A receipt code (受付番号): 10 characters of a 32-letter alphabet (50 bits), easy to copy by hand."""
+    raw = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def join(test_session: TestSession, consent_version: str, join_key: str) -> Participant:
+    """Create the participant at consent (nothing is stored before); a repeated key returns the same one."""
+    existing = db.session.scalar(select(Participant).where(Participant.join_key == join_key))
+    if existing is not None:
+        return existing
+    _ensure_open(test_session)
+    joined = db.session.scalar(select(func.count()).where(Participant.session_id == test_session.id))
+    if joined >= test_session.capacity:
+        raise SessionClosed("full")
+    values = dict(public_id=secrets.token_hex(16), session_id=test_session.id, receipt_code=new_receipt_code(),
+                  consent_version=consent_version, consented_at=utcnow(), join_key=join_key)
+    _insert_once(Participant, values)
+    db.session.commit()
+    return db.session.scalar(select(Participant).where(Participant.join_key == join_key))
+
+
+def participant(public_id: str | None) -> Participant | None:
+    """The participant a browser session points at, unless withdrawn."""
+    if not public_id:
+        return None
+    found = db.session.scalar(select(Participant).where(Participant.public_id == public_id))
+    return found if found is not None and not found.withdrawn else None
+
+
+def by_receipt_code(code: str) -> Participant | None:
+    normalised = (code or "").strip().upper().replace(" ", "")[:32]
+    if len(normalised) == 10 and "-" not in normalised:
+        normalised = f"{normalised[:5]}-{normalised[5:]}"
+    return db.session.scalar(select(Participant).where(Participant.receipt_code == normalised))
+
+
+def save_profile(person: Participant, answers: dict) -> None:
+    """Store the optional coarse profile; only the municipality code of a postal code is kept."""
+    from civictest.geo import municipality_for_postal_code
+
+    person.age_band = answers.get("age_band") or None
+    postal = answers.get("postal_code") or ""
+    person.municipality_code = municipality_for_postal_code(postal) if postal else None
+    person.device = answers.get("device") or None
+    person.online_frequency = answers.get("online_frequency") or None
+    # Assistive technology can reveal a disability (要配慮個人情報): kept only with its own consent.
+    person.assistive_technology = (answers.get("assistive_technology") or None) if answers.get("assistive_consent") else None
+    person.profile_done = True
+    db.session.commit()
+
+
+def study_tasks(study: Study) -> list[StudyTask]:
+    return list(study.study_tasks)
+
+
+def next_step(person: Participant) -> Step:
+    """The first unanswered step: a resident who comes back continues where they stopped."""
+    if not person.profile_done:
+        return Step("profile")
+    answered = set(db.session.scalars(
+        select(Attempt.task_id).where(Attempt.participant_id == person.id, Attempt.source == "self")
+    ))
+    for study_task in person.session.study.study_tasks:
+        if study_task.task_id not in answered:
+            return Step("task", study_task.position)
+    done = db.session.scalar(select(QuestionnaireResponse.id).where(QuestionnaireResponse.participant_id == person.id))
+    return Step("thanks") if done else Step("questionnaire")
+
+
+def task_at(person: Participant, position: int) -> StudyTask:
+    for study_task in person.session.study.study_tasks:
+        if study_task.position == position:
+            return study_task
+    raise NotFound()
+
+
+def record_attempt(person: Participant, task_id: int, answer: dict, key: str, served_at: datetime) -> bool:
+    """Store one self-reported attempt and its comment in one transaction; False when it was already stored."""
+    _ensure_open(person.session)
+    if task_id not in {st.task_id for st in person.session.study.study_tasks}:
+        raise InvalidInput("task")
+    if answer["outcome"] not in RESIDENT_OUTCOMES:
+        raise InvalidInput("outcome")
+    ended = utcnow()
+    seconds = _seconds(served_at, ended, answer.get("client_seconds"))
+    attempt_id = _insert_once(Attempt, dict(
+        participant_id=person.id, study_id=person.session.study_id, task_id=task_id, outcome=answer["outcome"],
+        source="self", seq=answer.get("seq"), started_at=served_at, ended_at=ended, seconds=seconds,
+        idempotency_key=key,
+    ))
+    if attempt_id is not None:
+        _add_comment(answer.get("comment"), person, task_id=task_id, attempt_id=attempt_id, kind="task")
+        _lock_study(person.session.study)
+    db.session.commit()
+    return attempt_id is not None
+
+
+def record_questionnaire(person: Participant, kind: str, items: list[int], comment: str, key: str) -> bool:
+    """Store the SUS or UMUX-Lite answers with their score, and the overall comment, once."""
+    _ensure_open(person.session)
+    score = sus_score(items) if kind == "sus" else umux_lite(*items)["umux_lite"]
+    response_id = _insert_once(QuestionnaireResponse, dict(
+        participant_id=person.id, kind=kind, items=list(items), score=score, idempotency_key=key,
+    ))
+    if response_id is not None:
+        _add_comment(comment, person, kind="overall")
+        person.finished_at = utcnow()
+    db.session.commit()
+    return response_id is not None
+
+
+def withdraw(person: Participant) -> None:
+    """Remove a participant from every figure (the reportable filter skips them) and delete their free text."""
+    db.session.execute(delete(Comment).where(Comment.participant_id == person.id))
+    person.withdrawn, person.withdrawn_at = True, utcnow()
+    person.age_band = person.municipality_code = person.device = None
+    person.assistive_technology = person.online_frequency = None
+    db.session.commit()
+
+
+def _ensure_open(test_session: TestSession) -> None:
+    if not test_session.is_open or test_session.excluded:
+        raise SessionClosed()
+
+
+def _seconds(served_at: datetime, ended: datetime, client_seconds: float | None) -> float | None:
+    """Server-measured time on task, refined by the browser's own measure when it is plausible."""
+    if served_at.tzinfo is None:
+        served_at = served_at.replace(tzinfo=timezone.utc)
+    server = (ended - served_at).total_seconds()
+    if client_seconds is not None and 0 < client_seconds <= server + 2:
+        return client_seconds
+    return server if server > 0 else None
+
+
+def _add_comment(text: str | None, person: Participant, **fields: object) -> None:
+    comment = build_comment(text or "", participant_id=person.id, study_id=person.session.study_id, **fields)
+    if comment is not None:
+        db.session.add(comment)
+
+
+def _lock_study(study: Study) -> None:
+    if study.locked_at is None:
+        study.locked_at = utcnow()
+
+
+def _insert_once(model: type, values: dict) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when it already existed."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
+    return db.session.execute(statement).scalar()

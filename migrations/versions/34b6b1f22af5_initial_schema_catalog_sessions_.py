@@ -1,8 +1,8 @@
 """Initial schema: catalog, sessions, responses, findings, staff
 
-Revision ID: ead36baf3bd4
+Revision ID: 34b6b1f22af5
 Revises: 
-Create Date: 2026-11-26 14:58:57.763350
+Create Date: 2026-11-26 15:00:10.735843
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ead36baf3bd4'
+revision = '34b6b1f22af5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -233,6 +233,7 @@ def upgrade():
     sa.Column('public_id', sa.String(length=32), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('receipt_code', sa.String(length=32), nullable=False),
+    sa.Column('join_key', sa.String(length=64), nullable=False),
     sa.Column('consent_version', sa.String(length=20), nullable=False),
     sa.Column('consented_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('age_band', sa.String(length=20), nullable=True),
@@ -247,6 +248,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['session_id'], ['test_session.id'], name=op.f('fk_participant_session_id_test_session')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participant')),
+    sa.UniqueConstraint('join_key', name=op.f('uq_participant_join_key')),
     sa.UniqueConstraint('public_id', name=op.f('uq_participant_public_id')),
     sa.UniqueConstraint('receipt_code', name=op.f('uq_participant_receipt_code'))
     )

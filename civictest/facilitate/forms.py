@@ -1,0 +1,21 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from civictest.participate.forms import OUTCOME_CHOICES
+
+ASSISTANCE_CHOICES = [("none", _l("なし")), ("hint", _l("ヒントを出した")), ("took_over", _l("代わりに操作した"))]
+
+
+class ObservationForm(FlaskForm):
+    outcome = RadioField(_l("観察した結果"), choices=OUTCOME_CHOICES + [("not_attempted", _l("実施しなかった（機器の不具合など）"))],
+                         validators=[InputRequired(_l("結果を選んでください"))])
+    assistance = RadioField(_l("支援"), choices=ASSISTANCE_CHOICES, default="none", validators=[Optional()])
+    notes = TextAreaField(_l("メモ・発言の記録（任意）"), validators=[Optional(), Length(max=2000, message=_l("メモは2,000文字以内で入力してください"))])
+    ticket = HiddenField()
+    timed = HiddenField()  # "1" once the start button was pressed: only then is the time on task kept
+
+
+class TimerForm(FlaskForm):
+    """The start button: a POST that returns the page with a signed start time (no server-side state)."""

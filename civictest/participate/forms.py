@@ -1,0 +1,86 @@
+"""Resident forms: every question has a visible label, optional ones say so, errors are in plain words."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from civictest.services.comments import MAX_COMMENT_LENGTH
+
+OUTCOME_CHOICES = [
+    ("success", _l("できた")),
+    ("partial", _l("難しかったができた")),
+    ("failure", _l("できなかった")),
+    ("abandoned", _l("あきらめた")),
+]
+AGE_CHOICES = [("under_20", _l("20歳未満")), ("20s", _l("20代")), ("30s", _l("30代")), ("40s", _l("40代")),
+               ("50s", _l("50代")), ("60s", _l("60代")), ("70s", _l("70代")), ("80_plus", _l("80歳以上")),
+               ("", _l("答えない"))]
+DEVICE_CHOICES = [("smartphone", _l("スマートフォン")), ("tablet", _l("タブレット")), ("pc", _l("パソコン")),
+                  ("other", _l("その他")), ("", _l("答えない"))]
+ASSISTIVE_CHOICES = [("none", _l("使っていない")), ("screen_reader", _l("スクリーンリーダー（読み上げ）")),
+                     ("magnifier", _l("画面拡大")), ("voice_input", _l("音声入力")), ("other", _l("その他")),
+                     ("", _l("答えない"))]
+FREQUENCY_CHOICES = [("daily", _l("ほぼ毎日")), ("weekly", _l("週に1回くらい")), ("monthly", _l("月に1回くらい")),
+                     ("rarely", _l("ほとんど使わない")), ("never", _l("使ったことがない")), ("", _l("答えない"))]
+
+
+def _comment_field() -> TextAreaField:
+    return TextAreaField(
+        _l("ご意見（任意）"),
+        validators=[Optional(), Length(max=MAX_COMMENT_LENGTH, message=_l("ご意見は2,000文字以内で入力してください"))],
+    )
+
+
+class ConsentForm(FlaskForm):
+    agree = BooleanField(_l("上記の説明を読み、参加に同意します"),
+                         validators=[InputRequired(_l("参加するには、同意のチェックを入れてください"))])
+    key = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    age_band = RadioField(_l("年代"), choices=AGE_CHOICES, default="", validators=[Optional()])
+    postal_code = StringField(
+        _l("お住まいの郵便番号（任意）"),
+        validators=[Optional(), Regexp(r"^\s*[0-9０-９]{3}[-‐－ー]?[0-9０-９]{4}\s*$",
+                                       message=_l("郵便番号は7桁の数字で入力してください（例: 160-0023）"))],
+    )
+    device = RadioField(_l("今日使っている機器"), choices=DEVICE_CHOICES, default="", validators=[Optional()])
+    online_frequency = RadioField(_l("オンラインの手続きをどのくらい使いますか"), choices=FREQUENCY_CHOICES, default="",
+                                  validators=[Optional()])
+    assistive_consent = BooleanField(_l("支援技術の利用について答えることに同意します（任意）"))
+    assistive_technology = RadioField(_l("使っている支援技術"), choices=ASSISTIVE_CHOICES, default="",
+                                      validators=[Optional()])
+
+
+class TaskAnswerForm(FlaskForm):
+    outcome = RadioField(_l("このタスクはできましたか"), choices=OUTCOME_CHOICES,
+                         validators=[InputRequired(_l("できたかどうかを選んでください"))])
+    seq = RadioField(_l("全体として、このタスクはどのくらい難しかったですか、それとも簡単でしたか"),
+                     choices=[(str(i), str(i)) for i in range(1, 8)], validators=[Optional()])
+    comment = _comment_field()
+    ticket = HiddenField()
+    client_seconds = HiddenField()
+
+
+class ReceiptForm(FlaskForm):
+    receipt_code = StringField(_l("受付番号"), validators=[InputRequired(_l("受付番号を入力してください")), Length(max=40)])
+
+
+class WithdrawForm(ReceiptForm):
+    confirm = BooleanField(_l("参加を取り消し、回答とご意見を削除することに同意します"),
+                           validators=[InputRequired(_l("取り消すには、確認のチェックを入れてください"))])
+
+
+def questionnaire_form(kind: str, items: list[str], formdata=None) -> FlaskForm:  # noqa: ANN001
+    """A SUS (10 items, 1-5) or UMUX-Lite (2 items, 1-7) form built from the instrument's item texts."""
+    points = 5 if kind == "sus" else 7
+
+    class QuestionnaireForm(FlaskForm):
+        comment = _comment_field()
+        key = HiddenField()
+
+    for number, text in enumerate(items, 1):
+        field = RadioField(text, choices=[(str(i), str(i)) for i in range(1, points + 1)],
+                           validators=[InputRequired(_l("すべての項目に答えてください"))])
+        setattr(QuestionnaireForm, f"item{number}", field)
+    return QuestionnaireForm(formdata=formdata) if formdata is not None else QuestionnaireForm()
