@@ -6,10 +6,10 @@ from civictest.extensions import db
 from civictest.public import bp
 
 STAFF_START_PAGES = {
-    "admin": "manage.index",
-    "service_team": "manage.index",
-    "product_owner": "manage.index",
-    "facilitator": "manage.index",
+    "admin": "compare.index",
+    "service_team": "review.index",
+    "product_owner": "compare.index",
+    "facilitator": "facilitate.index",
 }
 
 
