@@ -43,6 +43,7 @@ def set_study_tasks(study: Study, task_ids: list[int]) -> None:
     """Replace a study's ordered task list; refused once residents have answered (the study is locked)."""
     if study.locked_at is not None:
         raise Conflict("locked")
+    db.session.flush()  # a new study's iteration needs its service_id before we look the tasks up
     valid = set(db.session.scalars(select(Task.id).where(Task.service_id == study.iteration.service_id)))
     if not task_ids or any(task_id not in valid for task_id in task_ids) or len(set(task_ids)) != len(task_ids):
         raise InvalidInput("tasks")
