@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from civictest import consent as consent_text
 from civictest import instruments
 from civictest.participate import bp, tickets
+from civictest.participate.limits import ip_ceiling, per_invite_code, per_participant, receipt_lookups
 from civictest.participate.forms import (
     ConsentForm, ProfileForm, ReceiptForm, TaskAnswerForm, WithdrawForm, questionnaire_form,
 )
@@ -40,6 +41,8 @@ def join(invite_code: str):
 
 
 @bp.route("/join/<invite_code>/consent", methods=["GET", "POST"])
+@ip_ceiling
+@per_invite_code
 def consent(invite_code: str):
     test_session = participation.find_session(invite_code)
     form = ConsentForm(key=tickets.new_key())
@@ -58,6 +61,8 @@ def continue_test():
 
 
 @bp.route("/participate/profile", methods=["GET", "POST"])
+@ip_ceiling
+@per_participant
 def profile():
     person = _current()
     form = ProfileForm()
@@ -68,6 +73,8 @@ def profile():
 
 
 @bp.route("/participate/tasks/<int:position>", methods=["GET", "POST"])
+@ip_ceiling
+@per_participant
 def task(position: int):
     person = _current()
     study_task = participation.task_at(person, position)
@@ -94,6 +101,8 @@ def _answer(form: TaskAnswerForm) -> dict:
 
 
 @bp.route("/participate/questionnaire", methods=["GET", "POST"])
+@ip_ceiling
+@per_participant
 def questionnaire():
     person = _current()
     kind = person.session.study.questionnaire
@@ -115,6 +124,8 @@ def thanks():
 
 
 @bp.route("/resume", methods=["GET", "POST"])
+@ip_ceiling
+@receipt_lookups
 def resume():
     form = ReceiptForm()
     if form.validate_on_submit():
@@ -127,6 +138,8 @@ def resume():
 
 
 @bp.route("/withdraw", methods=["GET", "POST"])
+@ip_ceiling
+@receipt_lookups
 def withdraw():
     form = WithdrawForm()
     if form.validate_on_submit():
