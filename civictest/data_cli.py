@@ -1,0 +1,104 @@
+"""Command-line doors for data: `flask --app app import` and `flask --app app export`. Thin wrappers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask_babel import refresh
+
+from civictest.extensions import db
+from civictest.models import Study
+from civictest.services.errors import DomainError
+from civictest.spreadsheets import FIELDS, column_letter
+
+
+def _column(value: str, headers: tuple[str, ...]) -> int:
+    """A column given as its header text, its Excel letter (C) or its 1-based number."""
+    if value in headers:
+        return headers.index(value)
+    letters = [column_letter(i) for i in range(len(headers))]
+    if value.upper() in letters:
+        return letters.index(value.upper())
+    if value.isdigit() and 1 <= int(value) <= len(headers):
+        return int(value) - 1
+    raise click.BadParameter(f"no column {value!r}; columns: {', '.join(headers)}", param_hint="--map")
+
+
+def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    pairs = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint=option)
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def _mapping(plan, pairs: dict[str, str]) -> dict[str, int | None] | None:  # noqa: ANN001
+    """The guessed mapping with --map overrides (field=column, or field= to leave a field unused)."""
+    if not pairs:
+        return None
+    unknown = sorted(set(pairs) - set(FIELDS))
+    if unknown:
+        raise click.BadParameter(f"unknown fields {unknown}; fields: {', '.join(FIELDS)}", param_hint="--map")
+    headers = plan.sheet.headers
+    return {**plan.mapping, **{k: (_column(v, headers) if v else None) for k, v in pairs.items()}}
+
+
+def _echo_problems(plan) -> None:  # noqa: ANN001
+    from civictest.manage.import_forms import file_error_text, problem_rows
+
+    if plan.file_error is not None:
+        click.echo(file_error_text(plan.file_error), err=True)
+        return
+    for row, column, message in problem_rows(plan, limit=len(plan.problems)):
+        click.echo("\t".join(part for part in (row and f"row {row}", column, message) if part), err=True)
+
+
+@click.command("import")
+@click.option("--study", "study_id", type=int, required=True, help="Study id (an iteration's study).")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help=f"Column for a field (header, letter or number). Fields: {', '.join(FIELDS)}.")
+@click.option("--outcome", "outcome_words", multiple=True, metavar="WORD=CODE",
+              help="Outcome word -> success | partial | failure | abandoned | not_attempted.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; store nothing.")
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", help="Language of the messages.")
+def import_command(study_id: int, file: Path, maps: tuple[str, ...], outcome_words: tuple[str, ...],
+                   dry_run: bool, lang: str) -> None:
+    """Import results collected elsewhere (CSV UTF-8/Shift_JIS or XLSX): all rows or none."""
+    from civictest.services import imports
+    from civictest.spreadsheets import word
+
+    study = db.session.get(Study, study_id) or _fail(f"no study {study_id}")
+    raw = file.read_bytes()
+    outcomes = {word(k): v for k, v in _pairs(outcome_words, "--outcome").items()}
+    with current_app.test_request_context(f"/?lang={lang}"):
+        refresh()  # the locale may be cached from an earlier command in the same app context
+        plan = imports.prepare(study, raw, file.name, outcomes=outcomes)
+        mapping = _mapping(plan, _pairs(maps, "--map")) if plan.sheet else None
+        if mapping is not None:
+            plan = imports.prepare(study, raw, file.name, mapping, outcomes)
+        click.echo(f"{len(plan.rows)} rows, {plan.participants} participants, {plan.comments} comments; "
+                   f"{len(plan.problems) + (plan.file_error is not None)} problems")
+        if not plan.ok:
+            _echo_problems(plan)
+            raise click.ClickException("nothing imported")
+        if dry_run:
+            click.echo("dry run: nothing imported")
+            return
+        try:
+            result = imports.commit(study, plan, via="cli")
+        except DomainError as error:
+            raise click.ClickException(f"nothing imported ({error.message})") from error
+    click.echo(f"imported {result.attempts} attempts of {result.participants} participants "
+               f"with {result.comments} comments into session {result.session_id}")
+
+
+def _fail(message: str):  # noqa: ANN202
+    raise click.ClickException(message)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(import_command)

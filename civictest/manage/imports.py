@@ -1,0 +1,117 @@
+"""Spreadsheet import pages: upload -> column mapping and dry run -> commit (all or nothing).
+
+No server-side state between the steps (several app servers may answer): the review page carries the
+uploaded file itself in a signed, compressed hidden field. Files too large for that are checked here and
+imported with `flask --app app import`.
+"""
+from __future__ import annotations
+
+import base64
+import zlib
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from civictest.manage import bp
+from civictest.manage.import_forms import (
+    UploadForm, file_error_text, mapping_form, problem_rows, read_mapping,
+)
+from civictest.models import Iteration
+from civictest.security import get_visible_or_404
+from civictest.services import imports
+
+TOKEN_SALT = "civictest-import-upload"
+TOKEN_MAX_AGE = 3 * 3600
+# The token is a form field: it must stay below MAX_FORM_MEMORY_SIZE with room for the other fields.
+TOKEN_ROOM = 20_000
+
+
+@bp.route("/iterations/<int:iteration_id>/import", methods=["GET", "POST"])
+def import_upload(iteration_id: int):
+    iteration = get_visible_or_404(Iteration, iteration_id)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        status = 400 if form.errors else 200
+        return render_template("manage/import_upload.html", iteration=iteration, form=form), status
+    upload = form.file.data
+    raw, filename = upload.read(), clean_filename(upload.filename)
+    plan = imports.prepare(iteration.study, raw, filename)
+    return _review_page(iteration, plan, raw)
+
+
+@bp.route("/iterations/<int:iteration_id>/import/review", methods=["POST"])
+def import_review(iteration_id: int):
+    iteration = get_visible_or_404(Iteration, iteration_id)
+    unpacked = _unpack(request.form.get("token", ""), iteration.study.id)
+    if unpacked is None:
+        flash(_("確認の有効期限が切れました。もう一度ファイルを選んでください。"), "error")
+        return redirect(url_for("manage.import_upload", iteration_id=iteration.id))
+    filename, raw = unpacked
+    mapping, outcomes = read_mapping(request.form)
+    plan = imports.prepare(iteration.study, raw, filename, mapping, outcomes)
+    if request.form.get("action") == "commit" and plan.ok:
+        result = imports.commit(iteration.study, plan, current_user)
+        flash(_("%(attempts)s 件の試行（参加者 %(people)s 人、コメント %(comments)s 件）を取り込みました。",
+                attempts=result.attempts, people=result.participants, comments=result.comments))
+        return redirect(url_for("manage.iteration", iteration_id=iteration.id))
+    return _review_page(iteration, plan, raw)
+
+
+@bp.errorhandler(413)
+def upload_too_large(error):  # noqa: ANN001, ANN201
+    from civictest.errors import render_error
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return render_error(413, _("ファイルが大きすぎます。送信できるのは %(mb)s MB までです。"
+                               "ファイルを分けるか、コマンド flask import を使ってください。",
+                               mb=limit // (1024 * 1024)))
+
+
+def _review_page(iteration: Iteration, plan: imports.ImportPlan, raw: bytes):  # noqa: ANN202
+    if plan.file_error is not None:
+        form = UploadForm(formdata=None)
+        return render_template("manage/import_upload.html", iteration=iteration, form=form,
+                               file_error=file_error_text(plan.file_error)), 400
+    token = _pack(plan.filename, raw, iteration.study.id)
+    form = mapping_form(plan.sheet, plan)
+    form.token.data = token or ""
+    tasks = {st.task_id: st for st in iteration.study.study_tasks}
+    return render_template(
+        "manage/import_review.html", iteration=iteration, plan=plan, form=form, token=token,
+        problems=problem_rows(plan), tasks=tasks, per_task=plan.per_task(),
+    ), 200 if plan.ok else 400
+
+
+def clean_filename(name: str | None) -> str:
+    """The file's base name as the user saw it (Japanese kept), without paths or control characters."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable())[:200] or "upload"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=TOKEN_SALT)
+
+
+def _pack(filename: str, raw: bytes, study_id: int) -> str | None:
+    """The file as a signed token for the next step, or None when it would be too large for a form field."""
+    data = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+    limit = current_app.config.get("MAX_FORM_MEMORY_SIZE", 500_000) - TOKEN_ROOM
+    if len(data) > limit:
+        return None
+    token = _serializer().dumps({"study": study_id, "name": filename, "data": data})
+    return token if len(token) <= limit else None
+
+
+def _unpack(token: str, study_id: int) -> tuple[str, bytes] | None:
+    try:
+        payload = _serializer().loads(token, max_age=TOKEN_MAX_AGE)
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("study") != study_id:
+        return None
+    try:
+        return str(payload["name"]), zlib.decompress(base64.b64decode(payload["data"]))
+    except (KeyError, ValueError, zlib.error):
+        return None
