@@ -33,11 +33,30 @@ def pytest_report_header(config):  # noqa: ANN001, ANN201
     return f"civictest database: {re.sub(r'//[^@/]*@', '//***@', url.split('?')[0])}"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production, even when a test holds one open.
+
+    Flask reuses an app context that is already pushed, which would share `g` (Flask-WTF caches the CSRF
+    token there) and the database session between the test and every request it makes.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        outer = has_app_context()
+        if outer:
+            db.session.commit()  # the request must see what the test wrote, and the test a fresh snapshot after
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer:
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app():
     from flask_migrate import upgrade
 
     app = create_app(_config_for(database_url()))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
     yield app
@@ -76,27 +95,8 @@ def ctx(app):
         db.session.remove()
 
 
-class IsolatedClient(FlaskClient):
-    """Each request runs in its own app context, as in production, even when a test holds one open.
-
-    Flask reuses an app context that is already pushed, which would share `g` (Flask-WTF caches the CSRF
-    token there) and the database session between the test and every request it makes.
-    """
-
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-        outer = has_app_context()
-        if outer:
-            db.session.commit()  # the request must see what the test wrote, and the test a fresh snapshot after
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        if outer:
-            db.session.expire_all()
-        return response
-
-
 @pytest.fixture
 def client(app):
-    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
