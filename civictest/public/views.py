@@ -1,9 +1,11 @@
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from civictest.extensions import db
+from civictest.models import Service
 from civictest.public import bp
+from civictest.services.inbox import published_fixes
 
 STAFF_START_PAGES = {
     "admin": "compare.index",
@@ -31,6 +33,15 @@ def join_by_code():
 @login_required
 def staff_home():
     return redirect(url_for(STAFF_START_PAGES.get(current_user.role, "public.home")))
+
+
+@bp.route("/services/<int:service_id>/fixes")
+def you_said_we_did(service_id: int):
+    """「いただいた声と改善」: fixed findings' public summaries, for services that chose to publish them."""
+    service = db.session.get(Service, service_id)
+    if service is None or not service.publish_fixes:
+        abort(404)
+    return render_template("public/fixes.html", service=service, fixes=published_fixes(service))
 
 
 @bp.route("/healthz")
