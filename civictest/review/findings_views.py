@@ -19,9 +19,21 @@ def _finding_form(service, finding: Finding | None = None) -> FindingForm:  # no
     from civictest.i18n import localized
 
     form = FindingForm(obj=finding, task_ids=[t.id for t in finding.tasks] if finding else [])
-    if finding is None and request.method == "GET":
-        form.severity.data, form.found_in_id.data = 2, service.iterations[-1].id if service.iterations else None
     return form.fill(service.iterations, service.tasks, findings.owner_choices(service), localized)
+
+
+def _new_form(service) -> tuple[FindingForm, list]:  # noqa: ANN001
+    """The new-finding form; from the inbox it starts with the ticked comments, their tasks and iteration."""
+    form = _finding_form(service)
+    if request.method == "POST":
+        return form, findings.service_comments(service, form.evidence_ids()) if form.evidence_ids() else []
+    ids = [int(i) for i in request.args.getlist("comment") if i.isdigit()]
+    comments = findings.service_comments(service, ids) if ids else []
+    iteration = inbox.iteration_of(service, request.args.get("iteration"))
+    form.severity.data, form.found_in_id.data = 2, iteration.id if iteration else None
+    form.task_ids.data = sorted({c.task_id for c in comments if c.task_id})
+    form.evidence.data = ",".join(str(c.id) for c in comments)
+    return form, comments
 
 
 @bp.route("/services/<int:service_id>/findings")
@@ -38,12 +50,12 @@ def register(service_id: int):
 @bp.route("/services/<int:service_id>/findings/new", methods=["GET", "POST"])
 def new_finding(service_id: int):
     service = visible_service(service_id)
-    form = _finding_form(service)
+    form, comments = _new_form(service)
     if form.validate_on_submit():
-        finding = findings.create_finding(service, form.values(), current_user)
+        finding = findings.create_finding(service, form.values(), current_user, [c.id for c in comments])
         flash(_("課題 #%(id)s を登録しました。", id=finding.id))
         return redirect(url_for("review.finding", finding_id=finding.id))
-    return _form_page(service, form, None)
+    return _form_page(service, form, None, comments=comments)
 
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
@@ -62,10 +74,11 @@ def edit_finding(finding_id: int):
     return _form_page(service, form, finding)
 
 
-def _form_page(service, form: FindingForm, finding: Finding | None, error: str | None = None):  # noqa: ANN001, ANN202
+def _form_page(service, form: FindingForm, finding: Finding | None, error: str | None = None,  # noqa: ANN001, ANN202
+               comments: list = ()):
     status = 400 if form.errors or error else 200
     return render_template("review/finding_form.html", service=service, form=form, finding=finding,
-                           error=error), status
+                           error=error, comments=comments), status
 
 
 @bp.route("/findings/<int:finding_id>")

@@ -2,7 +2,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from civictest.review.labels import SEVERITY, STATUS
@@ -35,6 +35,10 @@ class FindingForm(FlaskForm):
     owner_id = SelectField(_l("担当者"), coerce=_optional_int, validators=[Optional()])
     public_summary_ja = TextAreaField(_l("公開用の要約（日本語）"), validators=[Optional(), Length(max=2000), _no_nul])
     public_summary_en = TextAreaField(_l("公開用の要約（英語）"), validators=[Optional(), Length(max=2000), _no_nul])
+    evidence = HiddenField()  # ids of the inbox comments a new finding starts with, comma-separated
+
+    def evidence_ids(self) -> list[int]:
+        return [int(i) for i in (self.evidence.data or "").split(",") if i.strip().isdigit()]
 
     def fill(self, iterations: list, tasks: list, owners: list, localized) -> "FindingForm":  # noqa: ANN001
         """Choices for this service; the severity choices carry their meaning so nobody has to guess."""

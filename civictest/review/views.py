@@ -40,6 +40,9 @@ def comments(service_id: int):
         if not form.validate_on_submit():
             abort(400)
         try:
+            if form.action.data == "new":  # a new finding that starts with these comments as evidence
+                ids = [c.id for c in findings.service_comments(service, form.comment_ids.data or [])]
+                return redirect(url_for("review.new_finding", service_id=service.id, iteration=iteration.id, comment=ids))
             flash(_bulk_action(service, form))
         except DomainError as error:
             db.session.rollback()

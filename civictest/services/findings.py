@@ -111,13 +111,21 @@ def detach_evidence(finding: Finding, comment_ids: list[int], attempt_ids: list[
 
 
 # ---------------------------------------------------------------- findings
-def create_finding(service: Service, values: dict, user: User) -> Finding:
-    """A new finding (status new) of `service`; its first history row lists every field it was created with."""
+def create_finding(service: Service, values: dict, user: User, comment_ids: list[int] = ()) -> Finding:
+    """A new finding (status new) of `service`, optionally with comments (and their attempts) as evidence;
+    its first history row lists every field it was created with."""
+    comments = service_comments(service, comment_ids) if comment_ids else []
     finding = Finding(service_id=service.id, status="new")
     db.session.add(finding)
     _apply(finding, service, values)
+    finding.comments = comments
+    finding.attempts = [c.attempt for c in comments if c.attempt is not None]
     db.session.flush()
     changes = {key: [None, value] for key, value in _snapshot(finding).items() if value not in (None, "", [])}
+    if comments:
+        changes["comments_added"] = [None, sorted(c.id for c in comments)]
+    if finding.attempts:
+        changes["attempts_added"] = [None, sorted(a.id for a in finding.attempts)]
     _record(finding, changes, user, "finding_created")
     db.session.commit()
     return finding

@@ -1,8 +1,10 @@
 """Several comments, one POST: add a tag (created per service on first use) or attach them to a finding."""
+import re
+
 from helpers import csrf_token, login
 
 from civictest.extensions import db
-from civictest.models import AuditEvent, Comment, FindingEvent, Tag
+from civictest.models import AuditEvent, Comment, Finding, FindingEvent, Tag
 
 
 def _post(client, world, data, query=""):  # noqa: ANN001, ANN202
@@ -100,3 +102,39 @@ def test_evidence_can_be_removed(client, world, add_comment, add_finding):
     assert db.session.get(Comment, a.id) is not None, "the comment itself stays"
     changes = [e.changes for e in db.session.query(FindingEvent).order_by(FindingEvent.id)]
     assert changes[-1] == {"comments_removed": [[a.id], None], "attempts_removed": [[a.attempt_id], None]}
+
+
+def test_a_new_finding_can_start_from_the_ticked_comments(client, world, add_comment):
+    a = add_comment(world.first, "アップロードできない", task=1)
+    b = add_comment(world.first, "写真が送れない", task=1)
+    login(client, world.team)
+    response = _post(client, world, {"comment_ids": [a.id, b.id], "action": "new"})
+    assert response.status_code == 302 and "/findings/new" in response.headers["Location"]
+    form_url = response.headers["Location"]
+    html = client.get(form_url).get_data(as_text=True)
+    assert "アップロードできない" in html and "写真が送れない" in html
+    task = world.first.study.tasks[1]
+    assert re.search(rf'<input checked[^>]*name="task_ids"[^>]*value="{task.id}"', html), "the comments' task is ticked"
+    assert len(re.findall(r'<input checked[^>]*name="task_ids"', html)) == 1
+    token = csrf_token(html)
+    response = client.post(form_url, data={
+        "csrf_token": token, "evidence": f"{a.id},{b.id}", "title": "写真のアップロード", "severity": "3",
+        "found_in_id": world.first.id, "task_ids": [task.id]})
+    assert response.status_code == 302
+    finding = db.session.query(Finding).one()
+    assert sorted(c.id for c in finding.comments) == sorted([a.id, b.id])
+    assert sorted(x.id for x in finding.attempts) == sorted([a.attempt_id, b.attempt_id])
+    event = db.session.query(FindingEvent).one()
+    assert event.changes["comments_added"] == [None, sorted([a.id, b.id])]
+
+
+def test_a_new_finding_cannot_take_another_services_comments(client, world, add_comment):
+    theirs = add_comment(world.other.iterations[0], "他のサービス")
+    login(client, world.team)
+    url = f"/review/services/{world.service.id}/findings/new"
+    assert client.get(f"{url}?comment={theirs.id}").status_code == 400
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    response = client.post(url, data={"csrf_token": token, "evidence": str(theirs.id), "title": "x", "severity": "2",
+                                      "found_in_id": world.first.id})
+    assert response.status_code == 400
+    assert db.session.query(Finding).count() == 0
