@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from civictest import data_cli
+from civictest import data_cli, reporting_cli
 from civictest.extensions import db
 from civictest.models import User
 from civictest.services import accounts
@@ -87,3 +87,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     data_cli.register(app)
     app.cli.add_command(sentiment_cli)
+    reporting_cli.register(app)
