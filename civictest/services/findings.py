@@ -14,9 +14,8 @@ from civictest.models import Comment, Finding, FindingEvent, Iteration, Service,
 from civictest.models.findings import FINDING_STATUSES, SEVERITIES
 from civictest.security import audit, can_see_service
 from civictest.services.errors import Conflict, InvalidInput
-from civictest.services.inbox import reportable_comments
+from civictest.services.inbox import reportable_comments, study_ids
 
-PUBLIC_STATUSES = ("fixed", "verified")
 # The register's status machine: forward one step at a time; wont_fix from any open state; reopen to triaged.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("triaged", "wont_fix"),
@@ -41,7 +40,7 @@ def service_comments(service: Service, comment_ids: list[int]) -> list[Comment]:
     ids = sorted({int(i) for i in comment_ids})
     if not ids:
         raise InvalidInput("no_comments")
-    rows = list(db.session.scalars(reportable_comments(service.id).where(Comment.id.in_(ids))).unique())
+    rows = list(db.session.scalars(reportable_comments(study_ids([service.id])).where(Comment.id.in_(ids))))
     if len(rows) != len(ids):
         raise InvalidInput("comments")
     return rows

@@ -1,38 +1,39 @@
 """Review read side: the comments inbox (filters, search, paging), the review index's counts, the register.
 
 Comments of withdrawn participants are deleted at withdrawal; comments of excluded sessions stay in the
-database but never show here: every comment query starts from `reportable_comments`.
+database but never show here: every comment query starts from `reportable_comments`, which applies
+civictest.data's one `reportable` rule.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from math import ceil
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from civictest.data import reportable
 from civictest.extensions import db
-from civictest.models import Attempt, Comment, Finding, Iteration, Participant, Service, Study, Tag, TestSession
+from civictest.models import Attempt, Comment, Finding, Iteration, Service, Study, Tag
 from civictest.models.findings import FINDING_STATUSES, comment_tag, finding_comment
 from civictest.models.responses import OUTCOMES, SENTIMENT_LABELS, SOURCES
 
 PER_PAGE = 50
 LANGS = ("ja", "en", "other", "und")
 OPEN_STATUSES = ("new", "triaged", "planned")
+PUBLIC_STATUSES = ("fixed", "verified")  # what the public "you said, we did" page may show
 
 
-def reportable_comments(service_id: int | None = None):  # noqa: ANN201 - a Select
-    """SELECT Comment of reportable participants (not withdrawn) in sessions that count (not excluded)."""
-    query = (
-        select(Comment)
-        .join(Participant, Comment.participant_id == Participant.id)
-        .join(TestSession, Participant.session_id == TestSession.id)
-        .where(TestSession.excluded.is_(False), Participant.withdrawn.is_(False))
-    )
-    if service_id is not None:
-        query = query.join(Study, Comment.study_id == Study.id).join(Iteration, Study.iteration_id == Iteration.id)
-        query = query.where(Iteration.service_id == service_id)
-    return query
+def reportable_comments(studies: list[int]):  # noqa: ANN201 - a Select
+    """SELECT Comment of these studies whose participant counts (not withdrawn, session not excluded)."""
+    conditions = [and_(Comment.study_id == sid, reportable(sid, Comment.participant_id)) for sid in studies]
+    return select(Comment).where(or_(*conditions) if conditions else false())
+
+
+def study_ids(service_ids: list[int]) -> list[int]:
+    """The studies of these services' iterations."""
+    return list(db.session.scalars(select(Study.id).join(Iteration, Study.iteration_id == Iteration.id)
+                                   .where(Iteration.service_id.in_(service_ids or [-1])).order_by(Study.id)))
 
 
 # ---------------------------------------------------------------- review index
@@ -40,9 +41,8 @@ def service_overview(services: list[Service]) -> list[dict]:
     """Each service with its iterations' reportable comment counts and its open / awaiting-check findings."""
     ids = [s.id for s in services] or [-1]
     counts = dict(db.session.execute(
-        reportable_comments().with_only_columns(Comment.study_id, func.count(Comment.id))
-        .join(Study, Comment.study_id == Study.id).join(Iteration, Study.iteration_id == Iteration.id)
-        .where(Iteration.service_id.in_(ids)).group_by(Comment.study_id)
+        reportable_comments(study_ids(ids)).with_only_columns(Comment.study_id, func.count(Comment.id))
+        .group_by(Comment.study_id)
     ).all())
     findings: dict[tuple[int, str], int] = {
         (service_id, status): n for service_id, status, n in db.session.execute(
@@ -116,8 +116,7 @@ def like_pattern(term: str) -> str:
 
 
 def _filtered(service: Service, iteration: Iteration, f: InboxFilter):  # noqa: ANN202 - a Select
-    query = reportable_comments().outerjoin(Attempt, Comment.attempt_id == Attempt.id).where(
-        Comment.study_id == iteration.study.id)
+    query = reportable_comments([iteration.study.id]).outerjoin(Attempt, Comment.attempt_id == Attempt.id)
     if f.task == "overall":
         query = query.where(Comment.task_id.is_(None))
     elif f.task:
@@ -212,7 +211,7 @@ def published_fixes(service: Service) -> list[Finding]:
     """Fixed or verified findings with a public summary, newest fix first (for the public page)."""
     return list(db.session.scalars(
         select(Finding).join(Iteration, Finding.fixed_in_id == Iteration.id)
-        .where(Finding.service_id == service.id, Finding.status.in_(("fixed", "verified")),
+        .where(Finding.service_id == service.id, Finding.status.in_(PUBLIC_STATUSES),
                Finding.public_summary_ja != "")
         .options(joinedload(Finding.fixed_in), joinedload(Finding.verified_in))
         .order_by(Iteration.number.desc(), Finding.id.desc())
