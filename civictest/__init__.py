@@ -65,7 +65,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         from civictest import database
 
-        database.configure_engine(db.engine)
+        database.configure_engine(db.engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -28,6 +28,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long a SQLite writer waits for the lock before the request answers 503 with Retry-After.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
     DEBUG = os.environ.get("FLASK_DEBUG") == "1"
     TESTING = False
 

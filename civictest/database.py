@@ -5,7 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, busy_timeout_ms: int = 5000) -> None:
     """SQLite: WAL for concurrent readers, a busy timeout instead of instant 'locked', foreign keys on."""
     if engine.dialect.name != "sqlite":
         return
@@ -15,7 +15,7 @@ def configure_engine(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
