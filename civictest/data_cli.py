@@ -100,5 +100,57 @@ def _fail(message: str):  # noqa: ANN202
     raise click.ClickException(message)
 
 
+WHAT = ("figures", "comparison", "attempts", "comments", "opendata")
+
+
+@click.command("export")
+@click.option("--iteration", "iteration_id", type=int, required=True, help="Iteration id.")
+@click.option("--format", "kind", type=click.Choice(["csv", "xlsx", "json"]), default="csv")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+@click.option("--what", type=click.Choice(WHAT), default="figures",
+              help="figures (staff), comparison (with --base, default the previous iteration), attempts or "
+                   "comments (raw, pseudonymous; csv/xlsx), opendata (the public, suppressed table; csv/json).")
+@click.option("--base", "base_id", type=int, help="Base iteration for --what comparison.")
+def export_command(iteration_id: int, kind: str, out: Path, what: str, base_id: int | None) -> None:
+    """Write an iteration's figures or raw rows to a file (UTF-8 CSV with BOM, XLSX or JSON); audited."""
+    from civictest.models import AuditEvent, Iteration
+
+    iteration = db.session.get(Iteration, iteration_id) or _fail(f"no iteration {iteration_id}")
+    with current_app.test_request_context("/"):
+        body = _export_body(iteration, what, kind, base_id)
+    out.write_bytes(body)
+    # Built here rather than with security.audit: the CLI has no logged-in user to fall back on.
+    db.session.add(AuditEvent(action="export", object_type="iteration", object_id=iteration.id,
+                              detail={"what": what, "format": kind, "via": "cli", "file": out.name}))
+    db.session.commit()
+    click.echo(f"wrote {len(body)} bytes to {out}")
+
+
+def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:  # noqa: ANN001
+    from civictest.compare.exports import comparison_file, figures_file
+    from civictest.exports import to_csv_bytes, to_json_bytes
+    from civictest.manage.exports import raw_file
+    from civictest.models import Iteration
+    from civictest.opendata import records
+    from civictest.public.opendata import metrics
+
+    if what in ("attempts", "comments"):
+        if kind == "json":
+            raise click.BadParameter("raw rows are csv or xlsx", param_hint="--format")
+        return raw_file(iteration, what, kind)
+    if what == "opendata":
+        if not iteration.published:
+            raise click.ClickException("the iteration is not published: no open data")
+        table = metrics(iteration)
+        return to_json_bytes(records(table), indent=1) if kind == "json" else to_csv_bytes(table)
+    if what == "comparison":
+        base = db.session.get(Iteration, base_id or iteration.previous_id or -1)
+        if base is None or base.service_id != iteration.service_id or base.id == iteration.id:
+            raise click.ClickException("no base iteration of the same service (use --base)")
+        return comparison_file(base, iteration, kind)
+    return figures_file(iteration, kind)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(import_command)
+    app.cli.add_command(export_command)

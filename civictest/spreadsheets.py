@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from civictest.exports import safe_cell
+
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000
@@ -37,7 +39,7 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "seq": ("seq", "難易度", "簡単さ", "やさしさ", "ease", "easeofuse"),
     "seconds": ("所要時間_秒", "所要時間（秒）", "所要時間", "時間", "秒", "seconds", "timeontask", "duration", "time"),
     "comment": ("コメント", "ご意見", "意見", "感想", "理由", "comment", "comments", "feedback", "why"),
-    "source": ("情報源", "回答元", "記録者", "source"),
+    "source": ("記録の種類", "情報源", "回答元", "記録者", "source"),
     "age_band": ("年代", "年齢", "agebands", "ageband", "age"),
     "municipality": ("全国地方公共団体コード", "市区町村コード", "市区町村", "お住まい", "municipalitycode",
                      "municipality", "lgcode"),
@@ -262,12 +264,19 @@ def word(value: Any) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as trimmed text: whole floats without .0 (Excel stores 12 as 12.0), blank for None."""
+    """A cell as trimmed text: whole floats without .0 (Excel stores 12 as 12.0), blank for None.
+
+    A leading ' that our own exporters added to neutralise a formula ('=..., '+81...) is taken off again,
+    so an exported file imports as the text it came from (the importer never evaluates anything).
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).replace("\x00", "").strip()
+    text = str(value).replace("\x00", "").strip()
+    if text.startswith("'") and safe_cell(text[1:]) != text[1:]:
+        return text[1:]
+    return text
 
 
 def guess_mapping(headers: tuple[str, ...]) -> dict[str, int | None]:

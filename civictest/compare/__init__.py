@@ -12,3 +12,4 @@ def _access_rule() -> None:
 
 
 from civictest.compare import views  # noqa: E402,F401
+from civictest.compare import exports  # noqa: E402,F401

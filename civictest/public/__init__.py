@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 from civictest.public import views  # noqa: E402,F401
+from civictest.public import opendata  # noqa: E402,F401

@@ -199,9 +199,3 @@ def _audit_event(study: Study, plan: ImportPlan, user: User | None, via: str) ->
         detail={"file": plan.filename[:200], "sha256": plan.sha256, "rows": len(plan.rows),
                 "participants": plan.participants, "via": via},
     )
-
-
-def raise_unless_clean(plan: ImportPlan) -> None:
-    """InvalidInput when the plan would not import (used by callers that want an exception)."""
-    if not plan.ok:
-        raise InvalidInput("import_not_clean")

@@ -37,6 +37,7 @@ def world(app, ctx):
     service_b = make_service("kankyo", "粗大ごみ")
     session_a = make_session(service_a, invite_code=RESIDENT_CODE, mode="in_person")
     service_a.publish_fixes = True
+    service_a.iterations[0].published = True  # open-data pages exist only for published iterations
     users = {
         "facilitator": make_user("facilitator", [service_a], "f@example.jp"),
         "other_team": make_user("service_team", [service_b], "other@example.jp"),

@@ -1,0 +1,119 @@
+"""Open data for everyone, no login: published iterations' aggregate packages (CSV, JSON, metadata).
+
+An iteration that is not published does not exist here (404), whatever its id. Every figure is built by
+civictest.opendata from the same report the dashboards use, with small cells suppressed; no free text.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, url_for
+
+from civictest import data_exports, opendata, opendata_meta
+from civictest.downloads import attachment
+from civictest.exports import to_csv_bytes, to_json_bytes
+from civictest.instruments import instrument
+from civictest.models import Iteration
+from civictest.public import bp
+
+PUBLIC_CACHE = "public, max-age=300"
+FILES = (  # (endpoint, file name, format, description ja, en) in the order the dataset page lists them
+    ("public.open_data_metrics_csv", "metrics.csv", "CSV", "集計結果（縦持ち、UTF-8 BOM付き）",
+     "Figures (long format, UTF-8 with BOM)"),
+    ("public.open_data_metrics_json", "metrics.json", "JSON", "集計結果（英字の項目名）", "Figures (ASCII field names)"),
+    ("public.open_data_metadata", "metadata.json", "JSON", "メタデータ（ライセンス、出典、期間、項目）",
+     "Metadata (licence, attribution, period, columns)"),
+    ("public.open_data_dictionary", "dictionary.csv", "CSV", "項目定義（日本語名と英字の物理名）",
+     "Data dictionary (Japanese and ASCII names)"),
+    ("public.open_data_codes", "codes.csv", "CSV", "コード表", "Code table"),
+)
+
+
+def _published(iteration_id: int) -> Iteration:
+    iteration = data_exports.published_iteration(iteration_id)
+    if iteration is None:
+        abort(404)
+    return iteration
+
+
+def package_info(iteration: Iteration) -> opendata.PackageInfo:
+    """What the package says about its publisher and iteration (the city's code comes from configuration)."""
+    service, study = iteration.service, iteration.study
+    return opendata.PackageInfo(
+        iteration_id=iteration.id, department_ja=service.department.name_ja, service_ja=service.name_ja,
+        iteration_number=iteration.number, iteration_label=iteration.label, starts_on=iteration.starts_on,
+        ends_on=iteration.ends_on, publisher_code=current_app.config.get("OPEN_DATA_LG_CODE"),
+        department_en=service.department.name_en, service_en=service.name_en,
+        published_at=iteration.published_at, questionnaire=study.questionnaire,
+        partial_counts_as_success=study.partial_counts_as_success,
+        instrument_id=instrument(study.questionnaire).get("instrument_id", ""),
+        url=url_for("public.open_data_dataset", iteration_id=iteration.id, _external=True),
+    )
+
+
+def _k() -> int:
+    return int(current_app.config.get("SUPPRESSION_K", 5))
+
+
+def metrics(iteration: Iteration):  # noqa: ANN201
+    """The suppressed long table of a published iteration."""
+    return opendata.metrics_table(data_exports.report(iteration), package_info(iteration),
+                                  data_exports.profile_counts(iteration), _k())
+
+
+def metadata(iteration: Iteration) -> dict:
+    files = [{"title": {"ja": title_ja, "en": title_en}, "format": kind, "file": name,
+              "mediaType": "text/csv" if kind == "CSV" else "application/json",
+              "url": url_for(endpoint, iteration_id=iteration.id, _external=True)}
+             for endpoint, name, kind, title_ja, title_en in FILES]
+    return opendata_meta.metadata(package_info(iteration), _k(), files)
+
+
+def _name(iteration: Iteration, file: str) -> str:
+    return f"civictest-opendata-{iteration.service_id}-{iteration.number}-{file}"
+
+
+@bp.route("/open-data/")
+def open_data_index():
+    return render_template("public/opendata_index.html", iterations=data_exports.published_iterations())
+
+
+@bp.route("/open-data/<int:iteration_id>/")
+def open_data_dataset(iteration_id: int):
+    iteration = _published(iteration_id)
+    return render_template("public/opendata_dataset.html", iteration=iteration, meta=metadata(iteration),
+                           preview=opendata.preview_rows(metrics(iteration)), files=FILES,
+                           dictionary=opendata.dictionary_table().to_dict(orient="records"))
+
+
+@bp.route("/open-data/<int:iteration_id>/metrics.csv")
+def open_data_metrics_csv(iteration_id: int):
+    iteration = _published(iteration_id)
+    return attachment(to_csv_bytes(metrics(iteration)), _name(iteration, "metrics.csv"), cache=PUBLIC_CACHE)
+
+
+@bp.route("/open-data/<int:iteration_id>/metrics.json")
+def open_data_metrics_json(iteration_id: int):
+    iteration = _published(iteration_id)
+    meta = metadata(iteration)
+    body = {key: meta[key] for key in ("title", "license", "attribution", "issued", "temporal", "suppression")}
+    body["records"] = opendata.records(metrics(iteration))
+    return attachment(to_json_bytes(body, indent=1), _name(iteration, "metrics.json"), cache=PUBLIC_CACHE)
+
+
+@bp.route("/open-data/<int:iteration_id>/metadata.json")
+def open_data_metadata(iteration_id: int):
+    iteration = _published(iteration_id)
+    return attachment(to_json_bytes(metadata(iteration), indent=1), _name(iteration, "metadata.json"),
+                      cache=PUBLIC_CACHE)
+
+
+@bp.route("/open-data/<int:iteration_id>/dictionary.csv")
+def open_data_dictionary(iteration_id: int):
+    iteration = _published(iteration_id)
+    body = to_csv_bytes(opendata.dictionary_table())
+    return attachment(body, _name(iteration, "dictionary.csv"), cache=PUBLIC_CACHE)
+
+
+@bp.route("/open-data/<int:iteration_id>/codes.csv")
+def open_data_codes(iteration_id: int):
+    iteration = _published(iteration_id)
+    return attachment(to_csv_bytes(opendata.code_table()), _name(iteration, "codes.csv"), cache=PUBLIC_CACHE)
