@@ -219,6 +219,16 @@ def participant_count(iteration_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(_participants_of(study.id).subquery())) or 0
 
 
+def participants_by_municipality(iteration_id: int) -> dict[str | None, int]:
+    """Reportable participants of an iteration per municipality_code (None: not given), for the maps."""
+    study = study_of(iteration_id)
+    if study is None:
+        return {}
+    query = (select(Participant.municipality_code, func.count())
+             .where(Participant.id.in_(_participants_of(study.id))).group_by(Participant.municipality_code))
+    return {code: int(n) for code, n in db.session.execute(query).all()}
+
+
 def iteration_data(iteration_id: int, *, time_population: str = "success", with_times: bool = True) -> IterationData:
     """The frames of one iteration for civictest.analysis (with_times=False skips the only large read)."""
     study = study_of(iteration_id)

@@ -1,11 +1,47 @@
-"""Product-owner pages (dashboards, comparison, map, print, overview)."""
-from flask import render_template
+"""Product-owner pages: services, iteration dashboard, map, printable report, cross-department overview."""
+from flask import render_template, request
 from flask_login import current_user
 
-from civictest.compare import bp
-from civictest.security import services_for
+from civictest import dashboards, reports
+from civictest.compare import bp, pages
+from civictest.models import Iteration
+from civictest.security import get_visible_or_404, services_for
+
+METRICS = ("participants", "inconvenience")
 
 
 @bp.route("/")
 def index():
-    return render_template("compare/index.html", services=services_for(current_user))
+    return render_template("compare/index.html", services=reports.services(current_user))
+
+
+@bp.route("/iterations/<int:iteration_id>")
+def dashboard(iteration_id: int):
+    iteration = get_visible_or_404(Iteration, iteration_id)
+    page = pages.dashboard(iteration, request.args.get("base", type=int), request.args.get("task", type=int))
+    return render_template("compare/dashboard.html", **page)
+
+
+@bp.route("/iterations/<int:iteration_id>/print")
+def report(iteration_id: int):
+    iteration = get_visible_or_404(Iteration, iteration_id)
+    page = pages.printable(iteration, request.args.get("base", type=int), request.args.get("task", type=int))
+    return render_template("compare/print.html", **page)
+
+
+@bp.route("/iterations/<int:iteration_id>/map")
+def area_map(iteration_id: int):
+    iteration = get_visible_or_404(Iteration, iteration_id)
+    metric = request.args.get("metric") if request.args.get("metric") in METRICS else "participants"
+    level = request.args.get("level") if request.args.get("level") in dashboards.LEVELS else "municipality"
+    page = pages.area_map(iteration, metric, level, request.args.get("task", type=int),
+                          request.args.get("base", type=int))
+    return render_template("compare/map.html", **page)
+
+
+@bp.route("/overview")
+def overview():
+    sort = request.args.get("sort", "inconvenience")
+    descending = request.args.get("order", "desc") != "asc"
+    page = pages.overview(services_for(current_user), sort, descending)
+    return render_template("compare/overview.html", **page)

@@ -1,0 +1,48 @@
+"""Report dicts -> what a ward manager reads: cards, verdict sentences, chart and map models (pure).
+
+No flask and no database: the pages pass in the dicts of civictest.reports and a `gettext`, so everything
+here can be tested with literals. Numbers are rounded only when turned into text.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from civictest.dashboards.areas import LEVELS, area_rows, japan_map, outside_tokyo, tokyo_map
+from civictest.dashboards.cards import headline_cards, iteration_choices, overall_verdict, task_verdicts
+from civictest.dashboards.figures import (
+    inconvenience_trend, iteration_name, questionnaire_trend, sentiment_chart, seq_chart, task_label,
+    task_rate_chart, time_chart,
+)
+from civictest.dashboards.overview import SORTS, overview
+from civictest.dashboards.segments import segment_charts
+from civictest.dashboards.verdicts import Gettext, identity
+
+__all__ = [
+    "LEVELS", "SORTS", "area_rows", "headline_cards", "iteration_choices", "iteration_dashboard", "iteration_name", "japan_map",
+    "outside_tokyo", "overview", "segment_charts", "task_label", "tokyo_map",
+]
+
+
+def iteration_dashboard(history: Sequence[Mapping], current_id: object, base_id: object = None,
+                        comparison: Mapping | None = None, *, lang: str = "ja",
+                        gettext: Gettext = identity) -> dict:
+    """Cards, verdicts and figures of one iteration; history = [{"id", "number", "label", "report"}] in order,
+    holding the current iteration and (when comparing) the base; comparison = reports.compare(base, current)."""
+    by_id = {p["id"]: p for p in history}
+    current = by_id[current_id]["report"]
+    base = by_id[base_id]["report"] if base_id is not None and comparison is not None else None
+    drawn = [p for p in history if p["number"] <= by_id[current_id]["number"] or p["id"] == base_id]
+    return {
+        "cards": headline_cards(current, base, comparison, gettext),
+        "overall": overall_verdict(comparison, lang, gettext) if comparison else None,
+        "tasks": task_verdicts(comparison, current, base, lang, gettext) if comparison else [],
+        "figures": {
+            "inconvenience": task_rate_chart(drawn, "inconvenience", lang, gettext),
+            "completion": task_rate_chart(drawn, "completion", lang, gettext),
+            "time": time_chart(drawn, lang, gettext),
+            "seq": seq_chart(drawn, lang, gettext),
+            "sentiment": sentiment_chart(drawn, gettext),
+            "trend": inconvenience_trend(drawn, gettext),
+            "sus": questionnaire_trend(drawn, gettext),
+        },
+    }
