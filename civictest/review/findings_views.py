@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from civictest.extensions import db
+from civictest.i18n import localized
 from civictest.models import Finding, User
 from civictest.review import bp
 from civictest.review.fixcheck import fix_check
@@ -16,8 +17,6 @@ from civictest.services.errors import DomainError
 
 
 def _finding_form(service, finding: Finding | None = None) -> FindingForm:  # noqa: ANN001
-    from civictest.i18n import localized
-
     form = FindingForm(obj=finding, task_ids=[t.id for t in finding.tasks] if finding else [])
     return form.fill(service.iterations, service.tasks, findings.owner_choices(service), localized)
 

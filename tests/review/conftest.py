@@ -112,3 +112,24 @@ def _add_finding_fixture(world):  # noqa: ANN001, ANN202
 @pytest.fixture(name="session_of")
 def _session_of_fixture(world):  # noqa: ANN001, ANN202
     return session_of
+
+
+def add_attempts(iteration: Iteration, task: int, outcomes: dict[tuple[str, int], int]) -> None:
+    """Participants with one self-reported attempt each: {(outcome, seq): how many}."""
+    study = iteration.study
+    session = db.session.query(TestSession).filter_by(study_id=study.id).first() or session_of(iteration)
+    for (outcome, seq), count in outcomes.items():
+        for _ in range(count):
+            n = next(_counter)
+            person = Participant(public_id=f"p{n}", session_id=session.id, receipt_code=f"R{n}", join_key=f"j{n}",
+                                 consent_version="2026-11", consented_at=datetime.now(timezone.utc))
+            db.session.add(person)
+            db.session.flush()
+            db.session.add(Attempt(participant_id=person.id, study_id=study.id, task_id=study.tasks[task].id,
+                                   outcome=outcome, source="self", seq=seq, seconds=60.0, idempotency_key=f"a{n}"))
+    db.session.commit()
+
+
+@pytest.fixture(name="add_attempts")
+def _add_attempts_fixture(world):  # noqa: ANN001, ANN202
+    return add_attempts
