@@ -3,9 +3,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from civictest.review.labels import SEVERITY, STATUS
+from civictest.review.labels import SEVERITY, STATUS, needs_ja
+
+
+def option(value: object, label: str) -> SelectChoice:
+    """An option, marked lang="ja" when its label is Japanese on an English page."""
+    return SelectChoice(value, label, {"lang": "ja"} if needs_ja(label) else {})
+
+
+def _iteration_choices(iterations: list) -> list:
+    return [option(it.id, _("第%(n)s版", n=it.number) + f" {it.label}") for it in reversed(iterations)]
 
 
 def _optional_int(value: object) -> int | None:
@@ -43,9 +53,12 @@ class FindingForm(FlaskForm):
     def fill(self, iterations: list, tasks: list, owners: list, localized) -> "FindingForm":  # noqa: ANN001
         """Choices for this service; the severity choices carry their meaning so nobody has to guess."""
         self.severity.choices = [(level, f"{level} {word}: {meaning}") for level, (word, meaning) in SEVERITY.items()]
-        self.found_in_id.choices = [(it.id, _("第%(n)s版", n=it.number) + f" {it.label}") for it in reversed(iterations)]
+        self.found_in_id.choices = _iteration_choices(iterations)
         self.task_ids.choices = [(task.id, localized(task, "title")) for task in tasks]
-        self.owner_id.choices = [("", _("未定"))] + [(u.id, u.display_name or u.email) for u in owners]
+        self.owner_id.choices = [("", _("未定"))] + [option(u.id, u.display_name or u.email) for u in owners]
+        for field in (self.title, self.description):
+            field.render_kw = {"lang": "ja"} if needs_ja(field.data) else None
+        self.public_summary_ja.render_kw, self.public_summary_en.render_kw = {"lang": "ja"}, {"lang": "en"}
         return self
 
     def values(self) -> dict:
@@ -63,8 +76,7 @@ class StatusForm(FlaskForm):
 
     def fill(self, moves: tuple, iterations: list) -> "StatusForm":
         self.status.choices = [(status, STATUS[status]) for status in moves]
-        choices = [("", _("選んでください"))] + [(it.id, _("第%(n)s版", n=it.number) + f" {it.label}")
-                                                for it in reversed(iterations)]
+        choices = [("", _("選んでください"))] + _iteration_choices(iterations)
         self.fixed_in_id.choices = self.verified_in_id.choices = choices
         return self
 

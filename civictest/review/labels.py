@@ -1,5 +1,8 @@
 """Words for the codes the review pages show: severity (with its meaning), status, outcome, sentiment, fields."""
+import re
+
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 SEVERITY = {
     1: (_l("軽微"), _l("見た目や言葉づかいの問題で、作業の妨げにはならない")),
@@ -62,6 +65,21 @@ def severity_label(level: int | None) -> str:
     return f"{level} {SEVERITY[level][0]}"
 
 
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+
+
+def needs_ja(text: object) -> bool:
+    """Staff-typed text (labels, titles, tags) in Japanese on a page that is not: it wants lang="ja"."""
+    from flask_babel import get_locale
+
+    return str(get_locale() or "ja") != "ja" and bool(JAPANESE.search(str(text or "")))
+
+
+def ja_attr(text: object) -> Markup:
+    """ lang="ja" for an element holding `text`, when needs_ja(text); nothing otherwise."""
+    return Markup(' lang="ja"') if needs_ja(text) else Markup("")
+
+
 def when(moment) -> str:  # noqa: ANN001
     """A stored UTC time in Tokyo time, as the office reads it."""
     from flask_babel import format_datetime
@@ -71,7 +89,7 @@ def when(moment) -> str:  # noqa: ANN001
 
 def template_globals() -> dict:
     return {
-        "when": when, "SEVERITY": SEVERITY, "STATUS": STATUS, "OUTCOME": OUTCOME, "SENTIMENT": SENTIMENT, "SOURCE": SOURCE,
+        "when": when, "ja_attr": ja_attr, "SEVERITY": SEVERITY, "STATUS": STATUS, "OUTCOME": OUTCOME, "SENTIMENT": SENTIMENT, "SOURCE": SOURCE,
         "LANG": LANG, "FIELD": FIELD, "VERDICT": VERDICT, "severity_label": severity_label,
     }
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from civictest.extensions import db
 from civictest.models import Finding, Service
 from civictest.review import bp
-from civictest.review.forms import BulkForm
+from civictest.review.forms import BulkForm, option
 from civictest.review.labels import error_message, template_globals
 from civictest.security import get_visible_or_404, services_for
 from civictest.services import findings, inbox
@@ -54,7 +54,7 @@ def comments(service_id: int):
 def _inbox_page(service: Service, iteration, form: BulkForm, error: str | None = None, status: int = 200):  # noqa: ANN001, ANN202
     f = InboxFilter.from_args(request.args)
     choices = inbox.finding_choices(service)
-    form.finding_id.choices = [("", _("選んでください"))] + [(x.id, f"#{x.id} {x.title}") for x in choices]
+    form.finding_id.choices = [("", _("選んでください"))] + [option(x.id, f"#{x.id} {x.title}") for x in choices]
     return render_template(
         "review/comments.html", service=service, iteration=iteration, f=f, page=inbox.inbox(service, iteration, f),
         tags=inbox.service_tags(service), form=form, error=error, selected=set(form.comment_ids.data or []),
