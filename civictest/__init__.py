@@ -19,6 +19,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     _configure(app, config)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     _init_extensions(app)
     _register_blueprints(app)
     from civictest import cli, errors, security

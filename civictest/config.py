@@ -51,7 +51,10 @@ class Config:
     LANGUAGES = ("ja", "en")
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    # Off: the limiter's own Retry-After would overwrite the 503's short one; 429 pages set theirs.
+    RATELIMIT_HEADERS_ENABLED = False
+    # Number of trusted proxies in front of the app (X-Forwarded-For), so per-IP limits see residents.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
     SUPPRESSION_K = int(os.environ.get("SUPPRESSION_K", 5))
     CONSENT_VERSION = "2026-11"
 

@@ -53,7 +53,11 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):  # noqa: ANN202
         if error.code == 401 and not _wants_json():
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return render_error(error.code or 500)
+        response, status = render_error(error.code or 500)
+        response = app.make_response((response, status))
+        if status == 429:
+            response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # noqa: ANN202
@@ -69,8 +73,7 @@ def register(app: Flask) -> None:
     def database_busy(error: OperationalError):  # noqa: ANN202
         db.session.rollback()
         log.warning("database unavailable: %s", str(error.orig)[:200])
-        response, status = render_error(503)
-        response = app.make_response((response, status))
+        response = app.make_response(render_error(503))
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
         return response
 

@@ -9,9 +9,9 @@ from flask_limiter.util import get_remote_address
 
 from civictest.extensions import limiter
 
-PER_IP_CEILING = "1200 per minute"
+PER_IP_CEILING = "6000 per minute"  # a 300-resident venue makes ~2,000 posts a minute
 PER_PARTICIPANT = "60 per minute"
-PER_INVITE_CODE = "300 per minute"
+PER_INVITE_CODE = "1000 per minute"
 RECEIPT_LOOKUPS = "30 per minute"
 
 

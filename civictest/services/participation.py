@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.dialects import postgresql, sqlite
 
 from civictest.analysis.metrics import sus_score, umux_lite
@@ -72,7 +73,11 @@ def participant(public_id: str | None) -> Participant | None:
     """The participant a browser session points at, unless withdrawn."""
     if not public_id:
         return None
-    found = db.session.scalar(select(Participant).where(Participant.public_id == public_id))
+    # One query for what every resident page needs: the participant, their session, study and task list.
+    query = select(Participant).where(Participant.public_id == public_id).options(
+        joinedload(Participant.session).joinedload(TestSession.study).selectinload(Study.study_tasks)
+    )
+    found = db.session.scalar(query)
     return found if found is not None and not found.withdrawn else None
 
 
