@@ -116,13 +116,13 @@ def like_pattern(term: str) -> str:
 
 
 def _filtered(service: Service, iteration: Iteration, f: InboxFilter):  # noqa: ANN202 - a Select
-    query = reportable_comments([iteration.study.id]).outerjoin(Attempt, Comment.attempt_id == Attempt.id)
+    query = reportable_comments([iteration.study.id])
     if f.task == "overall":
         query = query.where(Comment.task_id.is_(None))
     elif f.task:
         query = query.where(Comment.task_id == int(f.task))
-    if f.outcome:
-        query = query.where(Attempt.outcome == f.outcome)
+    if f.outcome:  # joined only when asked: the join alone doubles the count on 100,000 comments
+        query = query.join(Attempt, Comment.attempt_id == Attempt.id).where(Attempt.outcome == f.outcome)
     if f.sentiment == "unscored":
         query = query.where(or_(Comment.sentiment_label == "unscored", Comment.sentiment_label.is_(None)))
     elif f.sentiment:
@@ -149,7 +149,7 @@ def inbox(service: Service, iteration: Iteration, f: InboxFilter) -> Page:
     page = min(f.page, max(1, ceil(total / PER_PAGE)))
     rows = db.session.scalars(
         query.options(joinedload(Comment.attempt), joinedload(Comment.task), selectinload(Comment.tags))
-        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+        .order_by(Comment.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).unique().all()
     return Page(list(rows), total, page, findings_of=_findings_of([c.id for c in rows]))
 
