@@ -156,6 +156,8 @@ def _csv_records(text: str) -> list[tuple[int, list[Any]]]:
         for number, cells in enumerate(reader, 1):
             if number > MAX_ROWS + 1:
                 raise SpreadsheetError("too_many_rows", str(MAX_ROWS))
+            if len(cells) > 2 * MAX_COLUMNS:
+                raise SpreadsheetError("too_many_columns", str(MAX_COLUMNS))
             records.append((number, cells))
     except csv.Error as error:
         raise SpreadsheetError("csv_syntax", str(reader.line_num)) from error
@@ -199,7 +201,8 @@ def _read_xlsx(raw: bytes) -> Sheet:
 
 def _xlsx_records(sheet: Any) -> list[tuple[int, list[Any]]]:
     records = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+    # max_col: a stray value in column XFD would otherwise pad every row to 16,384 cells.
+    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), 1):
         if number > MAX_ROWS + 1:
             raise SpreadsheetError("too_many_rows", str(MAX_ROWS))
         records.append((number, list(values)))

@@ -216,3 +216,20 @@ def test_pure_modules_import_no_flask_or_database():
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         assert not [m for m in imported if m.startswith(forbidden)], name
+
+
+def test_a_stray_far_right_cell_does_not_blow_up_an_xlsx():
+    book = Workbook()
+    book.active.append(["参加者", "タスク", "結果"])
+    book.active.append(["P1", 1, "できた"])
+    book.active["XFD2"] = "遠くのセル"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheet = read_sheet(buffer.getvalue(), "wide.xlsx")
+    assert sheet.headers == ("参加者", "タスク", "結果") and len(sheet.rows[0].cells) == 3
+
+
+def test_a_csv_row_with_thousands_of_cells_is_refused():
+    with pytest.raises(SpreadsheetError) as caught:
+        read_sheet(("参加者,タスク,結果\r\n" + "," * 5000 + "\r\n").encode())
+    assert caught.value.code == "too_many_columns"
