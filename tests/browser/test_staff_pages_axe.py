@@ -15,7 +15,9 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from browser_support import DESKTOP, FAILING_IMPACTS, axe, format_violations, launch_chromium, staff_login
+from browser_support import (
+    DESKTOP, FAILING_IMPACTS, axe, format_violations, launch_chromium, staff_login, untagged_japanese,
+)
 from civictest.extensions import db
 from civictest.models import Participant, TestSession, User
 from civictest.services.demo import DEMO_INVITE_CODE
@@ -88,7 +90,7 @@ WORKERS = 3
 
 @pytest.fixture(scope="module")
 def staff_results(live_server, browser) -> dict:  # noqa: ARG001 (browser: skip or fail when Chromium is missing)
-    """{(role, lang): (pages checked, pages refused, problems)} for every role and language."""
+    """{(role, lang): (pages checked, pages refused, problems, untagged Japanese)} for every role and language."""
     urls, _ = staff_urls(live_server.app)
     combos = [(role, lang) for role in ROLES for lang in LANGS]
     results: dict = {}
@@ -102,7 +104,7 @@ def staff_results(live_server, browser) -> dict:  # noqa: ARG001 (browser: skip 
                 try:
                     results[(role, lang)] = _check_role(chromium, live_server.url, urls, role, lang)
                 except Exception as error:  # noqa: BLE001 (reported by that role's test)
-                    results[(role, lang)] = ([], [], [f"{type(error).__name__}: {error}"])
+                    results[(role, lang)] = ([], [], [f"{type(error).__name__}: {error}"], [])
             chromium.close()
 
     threads = [threading.Thread(target=work, args=(combos[i::WORKERS],)) for i in range(WORKERS)]
@@ -116,8 +118,10 @@ def staff_results(live_server, browser) -> dict:  # noqa: ARG001 (browser: skip 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("role", list(ROLES))
 def test_staff_pages_pass_axe(staff_results, role, lang):
-    checked, refused, problems = staff_results[(role, lang)]
+    checked, refused, problems, untagged = staff_results[(role, lang)]
     print(f"{role} ({lang}): axe on {len(checked)} pages; refused: {', '.join(refused) or 'none'}")
+    for path, texts in untagged:  # reported, not failed (yet): Japanese data on English pages wants lang="ja"
+        print(f"  Japanese without lang=ja on {path}: {texts[:3]}")
     assert not problems, "\n".join(problems)
     assert HOME[role] in checked, f"{role} could not open {HOME[role]}"
 
@@ -130,7 +134,7 @@ def _check_role(chromium, base_url: str, urls: list[str], role: str, lang: str) 
     page = context.new_page()
     page.goto(f"{base_url}/auth/login?lang={lang}")
     staff_login(page, base_url, ROLES[role])
-    checked, refused, problems = [], [], []
+    checked, refused, problems, untagged = [], [], [], []
     for path in urls:
         try:
             response = page.goto(base_url + path)
@@ -151,9 +155,11 @@ def _check_role(chromium, base_url: str, urls: list[str], role: str, lang: str) 
         violations = _serious_violations(page, path)
         if violations:
             problems.append(format_violations(violations, f"{path} as {role} ({lang})"))
+        if lang == "en" and (texts := untagged_japanese(page)):
+            untagged.append((path, texts))
         checked.append(path)
     context.close()
-    return checked, refused, problems
+    return checked, refused, problems, untagged
 
 
 _seen: dict[str, list[dict]] = {}
