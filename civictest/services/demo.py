@@ -20,7 +20,7 @@ from civictest.services.comments import build_comment
 
 SEED = 20261126
 DEMO_INVITE_CODE = "DEMO-2026"
-PARTICIPANTS_PER_ITERATION = 26
+PARTICIPANTS_PER_ITERATION = 40
 
 
 @dataclass
@@ -147,7 +147,7 @@ def _one_resident(rng, service_key, study, test_session, when, observed: bool) -
         public_id=f"{rng.getrandbits(128):032x}", session=test_session, receipt_code=_receipt(rng),
         join_key=f"demo-{rng.getrandbits(64):016x}",
         consent_version="2026-11", consented_at=when, profile_done=True, finished_at=when + timedelta(minutes=25),
-        age_band=rng.choice(content.AGE_BANDS), municipality_code=rng.choice(content.MUNICIPALITIES),
+        age_band=rng.choice(content.AGE_BANDS), municipality_code=_municipality(rng),
         device=rng.choice(content.DEVICES), assistive_technology=rng.choice(content.ASSISTIVE),
         online_frequency=rng.choice(content.FREQUENCIES),
     )
@@ -164,6 +164,11 @@ def _one_resident(rng, service_key, study, test_session, when, observed: bool) -
         when += timedelta(minutes=4)
     _questionnaire(rng, participant, successes / max(1, len(study.study_tasks)))
     return participant
+
+
+def _municipality(rng: random.Random) -> str:
+    weights = [content.MUNICIPALITY_WEIGHTS.get(code, 1) for code in content.MUNICIPALITIES]
+    return rng.choices(content.MUNICIPALITIES, weights=weights)[0]
 
 
 def _receipt(rng: random.Random) -> str:

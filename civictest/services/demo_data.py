@@ -82,13 +82,13 @@ FARES = {
         [(0.75, 0.25, 140), (0.40, 0.50, 210), (0.80, 0.20, 120)],   # payment breaks in v2, fixed in v3
     ],
     "juminhyo": [
-        [(0.50, 0.50, 200), (0.55, 0.45, 190), (0.85, 0.20, 100)],   # card login improves in v3
+        [(0.50, 0.50, 200), (0.50, 0.50, 190), (0.92, 0.12, 100)],   # card login improves in v3
         [(0.85, 0.15, 60), (0.84, 0.15, 62), (0.85, 0.15, 60)],
         [(0.78, 0.20, 90), (0.80, 0.20, 88), (0.79, 0.20, 85)],
     ],
     "zeikin": [
         [(0.75, 0.25, 80), (0.76, 0.25, 78), (0.77, 0.25, 75)],
-        [(0.60, 0.35, 100), (0.80, 0.20, 70), (0.82, 0.20, 68)],     # payment choice improves in v2
+        [(0.55, 0.40, 100), (0.88, 0.12, 70), (0.88, 0.12, 68)],     # payment choice improves in v2
         [(0.88, 0.10, 30), (0.87, 0.10, 32), (0.88, 0.10, 30)],
     ],
 }
@@ -99,6 +99,9 @@ MUNICIPALITIES = [
     "131113", "131121", "131130", "131148", "131156", "131164", "131172", "131181", "131199", "131202",
     "131211", "131229", "131237", "132012", "132080", "141003",
 ]
+# Most residents come from the wards where the venues are, as at a real city's sessions; the rest spread
+# thinly, so the map shows both coloured wards and wards withheld under k.
+MUNICIPALITY_WEIGHTS = {"131041": 10, "131121": 7, "131202": 6, "131148": 5}
 AGE_BANDS = ["20s", "30s", "30s", "40s", "40s", "50s", "60s", "70s", "80_plus"]
 DEVICES = ["smartphone", "smartphone", "smartphone", "pc", "pc", "tablet"]
 ASSISTIVE = ["none"] * 12 + ["screen_reader", "magnifier"]
