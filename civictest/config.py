@@ -56,6 +56,8 @@ class Config:
     # Number of trusted proxies in front of the app (X-Forwarded-For), so per-IP limits see residents.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
     SUPPRESSION_K = int(os.environ.get("SUPPRESSION_K", 5))
+    # The publishing city's 6-digit local-government code (全国地方公共団体コード) for open-data files.
+    OPEN_DATA_LG_CODE = os.environ.get("OPEN_DATA_LG_CODE", "")
     CONSENT_VERSION = "2026-11"
 
 

@@ -16,12 +16,13 @@ from civictest.security import audit, can_see_service
 from civictest.services.errors import Conflict, InvalidInput
 from civictest.services.inbox import reportable_comments, study_ids
 
-# The register's status machine: forward one step at a time; wont_fix from any open state; reopen to triaged.
+# The register's status machine: forward one step at a time; wont_fix from any open state; reopen to triaged;
+# a fix that the next round's numbers do not confirm goes back to planned.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("triaged", "wont_fix"),
     "triaged": ("planned", "wont_fix"),
     "planned": ("fixed", "wont_fix"),
-    "fixed": ("verified",),
+    "fixed": ("verified", "planned"),
     "verified": (),
     "wont_fix": ("triaged",),
 }
@@ -156,6 +157,8 @@ def move_status(finding: Finding, status: str, user: User, *, fixed_in_id: int |
         if verified.number <= finding.fixed_in.number:
             raise InvalidInput("verified_in_order")
         finding.verified_in_id, finding.verified_in = verified.id, verified
+    elif status == "planned" and finding.status == "fixed":
+        finding.fixed_in_id, finding.fixed_in = None, None  # the fix did not hold; the history keeps it
     finding.status = status
     _record(finding, _diff(before, _snapshot(finding)), user, "finding_status_changed")
     db.session.commit()

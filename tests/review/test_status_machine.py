@@ -11,6 +11,7 @@ STATUSES = ("new", "triaged", "planned", "fixed", "verified", "wont_fix")
 ALLOWED = {
     ("new", "triaged"), ("triaged", "planned"), ("planned", "fixed"), ("fixed", "verified"),
     ("new", "wont_fix"), ("triaged", "wont_fix"), ("planned", "wont_fix"), ("wont_fix", "triaged"),
+    ("fixed", "planned"),
 }
 
 
@@ -119,3 +120,11 @@ def test_the_page_offers_only_the_allowed_moves(client, world, add_finding):
     login(client, world.team)
     html = client.get(f"/review/findings/{finding.id}").get_data(as_text=True)
     assert 'value="triaged"' in html and 'value="planned"' not in html and 'value="new"' not in html
+
+
+def test_a_fix_that_did_not_hold_goes_back_to_planned(world, add_finding, third):
+    finding = _finding_in(world, add_finding, third, "fixed")
+    findings.move_status(finding, "planned", world.team)
+    assert (finding.status, finding.fixed_in_id) == ("planned", None)
+    event = db.session.query(FindingEvent).filter_by(finding_id=finding.id).order_by(FindingEvent.id.desc()).first()
+    assert event.changes["status"] == ["fixed", "planned"] and event.changes["fixed_in"] == [2, None]
