@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from civictest import dashboards, data, reports, sentiment
+from civictest.analysis.sentiment_validity import sentiment_validity
 from civictest.compare import queries
 from civictest.models import Iteration, Service
 from civictest.services.errors import NotFound
@@ -68,7 +69,8 @@ def dashboard(iteration: Iteration, base_id: int | None = None, segment_task: in
         [{"id": i.id, "number": i.number, "label": i.label} for i in iteration.service.iterations
          if i.id != iteration.id], _)
     page.update(service=iteration.service, iteration=iteration, base=base, report=current, base_report=before,
-                themes=_themes(iteration), k=_k())
+                themes=_themes(iteration), k=_k(),
+                validity=sentiment_validity(queries.sentiment_by_attempt(iteration.id)))
     return page
 
 

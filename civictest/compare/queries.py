@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+import pandas as pd
+from sqlalchemy import case, func, select
 
 from civictest import data
 from civictest.extensions import db
-from civictest.models import Comment, Finding, TestSession
+from civictest.models import Attempt, Comment, Finding, TestSession
 
 OPEN_STATUSES = ("new", "triaged", "planned", "fixed")  # "fixed" stays open until the next round verifies it
 
@@ -59,3 +60,19 @@ def theme_comments(iteration_id: int, limit: int = 2000) -> list[tuple[str, str 
         .order_by(Comment.id.desc()).limit(limit)).all()
     return [(text, label) for text, label in rows]
 
+
+
+def sentiment_by_attempt(iteration_id: int) -> pd.DataFrame:
+    """(inconvenient, label, n) of residents' task comments joined to their attempts, for the validity check."""
+    study = data.study_of(iteration_id)
+    if study is None:
+        return pd.DataFrame(columns=["inconvenient", "label", "n"])
+    inconvenient = case((Attempt.outcome != "success", True), (Attempt.seq <= 4, True), else_=False)
+    label = func.coalesce(Comment.sentiment_label, "unscored")
+    rows = db.session.execute(
+        select(inconvenient, label, func.count())
+        .join(Attempt, Attempt.id == Comment.attempt_id)
+        .where(Comment.study_id == study.id, Comment.kind == "task", Attempt.outcome != "not_attempted",
+               data.reportable(study.id, Comment.participant_id))
+        .group_by(inconvenient, label)).all()
+    return pd.DataFrame([(bool(i), lab, int(n)) for i, lab, n in rows], columns=["inconvenient", "label", "n"])
