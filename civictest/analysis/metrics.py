@@ -45,6 +45,9 @@ def _floats(values: Iterable[Any] | None) -> np.ndarray:
     """A new 1-D float array from any sequence; missing values become NaN."""
     if values is None:
         return np.empty(0)
+    if isinstance(values, (np.ndarray, pd.Series)) and values.ndim == 1 and values.dtype.kind in "fiu":
+        # numeric arrays (a report's times) need no per-value check: NaN stays NaN, a copy is made
+        return np.array(values, dtype=float)
     return np.array([np.nan if _is_missing(v) else float(v) for v in values], dtype=float)
 
 
@@ -168,6 +171,36 @@ def task_time_summary(times_seconds: Iterable[float], confidence: float = 0.95) 
         out.update(lower=gm, upper=gm)
         return out
     lower, upper = DescrStatsW(np.log(t)).tconfint_mean(alpha=1 - confidence)
+    out.update(lower=float(np.exp(lower)), upper=float(np.exp(upper)))
+    return out
+
+
+def task_time_summary_from_moments(n: int, sum_log: float, sum_log_sq: float, sum_seconds: float,
+                                   median: float | None = None, confidence: float = 0.95, *,
+                                   constant: bool | None = None) -> dict:
+    """task_time_summary from sums a database can aggregate (n, sum ln t, sum (ln t)^2, sum t) and the median,
+    so a report never reads the times themselves. constant=True/False says whether all times are equal
+    (min == max); None decides from the variance, which rounding can leave a hair above zero."""
+    _z(confidence)
+    if not _is_whole(n, 0, math.inf):
+        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    out: dict = dict.fromkeys(_TIME_KEYS)
+    out["n"] = n = int(n)
+    if n == 0:
+        return out
+    mean_log = sum_log / n
+    gm = math.exp(mean_log)
+    out.update(geometric_mean=gm, median=None if median is None else float(median), arithmetic_mean=sum_seconds / n,
+               central_tendency_reported="median" if n >= 25 else "geometric_mean")
+    if n == 1:
+        return out
+    # sum of squared deviations; rounding can make it slightly negative (or tiny) when all times are equal
+    squares = max(sum_log_sq - sum_log * mean_log, 0.0)
+    if constant or squares == 0.0 or (constant is None and squares <= 1e-12 * n * (1.0 + mean_log * mean_log)):
+        out.update(lower=gm, upper=gm)
+        return out
+    scale = math.sqrt(squares / (n - 1)) / math.sqrt(n)
+    lower, upper = stats.t.interval(confidence, n - 1, loc=mean_log, scale=scale)
     out.update(lower=float(np.exp(lower)), upper=float(np.exp(upper)))
     return out
 
