@@ -37,6 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+from benchmarks.scratch import with_fresh_postgres
 
 TASKS, SESSIONS, SEED = 10, 40, 20261126
 EXCLUDED_SESSIONS, OBSERVED_SESSIONS = {0}, {1, 2}
@@ -334,23 +335,6 @@ def postgres_server(given: str | None, environment_url: str | None) -> str | Non
     return _database_url(url) if url else None
 
 
-def with_postgres(server_url: str, action):  # noqa: ANN001, ANN201
-    """action(url) on a fresh database on the server, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"civictest_bench_report_{os.getpid()}"
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        return action(make_url(server_url).set(database=name).render_as_string(hide_password=False))
-    finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-
 def verdict(row: dict) -> str:
     """Against the issue's targets: report within 3x the bare GROUP BY; under 1 s at 1,000,000 on SQLite."""
     ratio = row["report"] / row["bare"]
@@ -387,7 +371,8 @@ def run(sizes: list[int], rounds: int = 3, budget: float = 180, postgres_url: st
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         if postgres_url:
-            rows.append(with_postgres(postgres_url, lambda url, n=size: measure("postgresql", url, n, args)))
+            rows.append(with_fresh_postgres(postgres_url, lambda url, n=size: measure("postgresql", url, n, args),
+                                            prefix="civictest_bench_report"))
         print(f"... {size:,} done", file=sys.stderr, flush=True)
     print_rows(rows)
     return rows

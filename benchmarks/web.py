@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from benchmarks import web_load as load
+from benchmarks.scratch import with_fresh_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "benchmark-secret"
@@ -195,23 +196,6 @@ def _postgres_admin_url(given: str | None) -> str | None:
         engine.dispose()
 
 
-def _with_postgres(admin_url: str, action):  # noqa: ANN001, ANN202
-    """Run action(url) against a fresh database on the server, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"civictest_bench_{os.getpid()}"
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        return action(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
-    finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-
 # -- report ------------------------------------------------------------------------------------
 
 def print_table(rows: list[dict], args: argparse.Namespace) -> None:
@@ -248,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = measure("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", args, workdir)
         admin = None if args.no_postgres else _postgres_admin_url(args.postgres_url)
         if admin:
-            rows += _with_postgres(admin, lambda url: measure("postgresql", url, args, workdir))
+            rows += with_fresh_postgres(admin, lambda url: measure("postgresql", url, args, workdir))
         else:
             print("PostgreSQL: skipped (no server answered; pass --postgres-url)", file=sys.stderr)
     finally:
