@@ -58,7 +58,8 @@ def compare(service: Service, base_id: int, candidate_id: int, *, alpha: float =
     base_meta, candidate_meta = data.iteration_meta(base.id), data.iteration_meta(candidate.id)
     result = analysis_compare.compare_iterations(
         data.iteration_data(base.id), data.iteration_data(candidate.id), alpha=alpha,
-        questionnaire=candidate_meta["questionnaire"] or "sus")
+        questionnaire=candidate_meta["questionnaire"] or "sus",
+        partial_counts_as_success=bool(data.study_of(candidate.id).partial_counts_as_success))
     return {"service": service_summary(service), "base": base_meta, "candidate": candidate_meta,
             "counting": COUNTING, **result}
 

@@ -40,12 +40,12 @@ def _task_ids(data: IterationData) -> list:
     return list(tasks["task_id"])
 
 
-def _compare_task(task: Any, base: IterationData, candidate: IterationData, alpha: float) -> dict:
+def _compare_task(task: Any, base: IterationData, candidate: IterationData, alpha: float, partial: bool) -> dict:
     """Completion, inconvenience, SEQ and success-time comparisons of one task present in both iterations."""
     def tally(data: IterationData) -> dict:
         """Attempt counts of this task in one iteration."""
         counts = data.frame("attempt_counts")
-        return attempt_tally(counts[counts["task_id"] == task.task_id])
+        return attempt_tally(counts[counts["task_id"] == task.task_id], partial)
 
     b, c = tally(base), tally(candidate)
     inconvenience = compare_completion_rates(c["inconvenient"], c["n"], b["inconvenient"], b["n"])
@@ -79,11 +79,11 @@ def _apply_holm(tasks: list[dict], alpha: float) -> str:
     return IMPROVED if IMPROVED in found else WORSE if WORSE in found else NO_CHANGE
 
 
-def _compare_pooled(base: IterationData, candidate: IterationData, alpha: float) -> dict:
+def _compare_pooled(base: IterationData, candidate: IterationData, alpha: float, partial: bool) -> dict:
     """Pooled (all tasks' attempts) inconvenience and completion comparisons; attempts of one resident are
     not independent, so read these as descriptive."""
-    b = attempt_tally(base.frame("attempt_counts"))
-    c = attempt_tally(candidate.frame("attempt_counts"))
+    b = attempt_tally(base.frame("attempt_counts"), partial)
+    c = attempt_tally(candidate.frame("attempt_counts"), partial)
     inconvenience = compare_completion_rates(c["inconvenient"], c["n"], b["inconvenient"], b["n"])
     completion = compare_completion_rates(c["successes"], c["n"], b["successes"], b["n"])
     return {
@@ -108,16 +108,18 @@ def _compare_questionnaire(base: IterationData, candidate: IterationData, alpha:
 
 
 def compare_iterations(base: IterationData, candidate: IterationData, *, alpha: float = 0.05,
-                       questionnaire: str = "sus") -> dict:
+                       questionnaire: str = "sus", partial_counts_as_success: bool = False) -> dict:
     """Candidate vs base per task (matched by task_id), Holm-adjusted overall verdict, pooled and questionnaire
-    comparisons; differences are candidate minus base."""
+    comparisons; differences are candidate minus base. Completion counts partial success only when the study
+    says so, as iteration_report does (the inconvenience rate always counts it as inconvenient)."""
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
     base_ids, candidate_ids = _task_ids(base), _task_ids(candidate)
     tasks = candidate.frame("tasks").sort_values(["position", "task_id"], kind="stable")
-    per_task = [_compare_task(task, base, candidate, alpha)
+    per_task = [_compare_task(task, base, candidate, alpha, partial_counts_as_success)
                 for task in tasks.itertuples(index=False) if task.task_id in set(base_ids)]
-    overall = {"verdict": _apply_holm(per_task, alpha), **_compare_pooled(base, candidate, alpha),
+    overall = {"verdict": _apply_holm(per_task, alpha),
+               **_compare_pooled(base, candidate, alpha, partial_counts_as_success),
                "questionnaire": _compare_questionnaire(base, candidate, alpha, questionnaire)}
     return to_plain({
         "alpha": alpha, "difference": "candidate_minus_base", "tasks": per_task,

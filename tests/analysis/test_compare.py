@@ -172,3 +172,19 @@ def test_trend_keeps_order_and_meta():
 def test_trend_of_an_empty_iteration():
     point = trend([({"id": 1, "participants": 0}, IterationData.empty())])[0]
     assert point["inconvenience"]["rate"] is None and point["sus_mean"] is None and point["sus_grade"] is None
+
+
+def test_completion_counts_partial_success_only_when_the_study_says_so():
+    def with_partials(successes: int, partials: int, failures: int) -> IterationData:
+        data = iteration({1: (successes, failures)})
+        extra = pd.DataFrame([(1, "partial", True, "self", partials)], columns=data.attempt_counts.columns)
+        return IterationData(tasks=data.tasks, attempt_counts=pd.concat([data.attempt_counts, extra]),
+                             seq_counts=data.seq_counts, times=data.times, sus=data.sus)
+
+    base, candidate = with_partials(2, 2, 6), with_partials(2, 6, 2)
+    strict = compare_iterations(base, candidate)["tasks"][0]
+    lenient = compare_iterations(base, candidate, partial_counts_as_success=True)["tasks"][0]
+    assert (strict["completion"]["p1"], strict["completion"]["p2"]) == (approx(0.2), approx(0.2))
+    assert (lenient["completion"]["p1"], lenient["completion"]["p2"]) == (approx(0.8), approx(0.4))
+    # partial success is always inconvenient, whichever way completion counts it
+    assert strict["inconvenience"] == lenient["inconvenience"]
