@@ -18,6 +18,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         instance_path=str(ROOT / "instance"),
     )
+    from civictest.requests import CivicRequest
+
+    app.request_class = CivicRequest
     _configure(app, config)
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix

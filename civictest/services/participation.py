@@ -6,6 +6,7 @@ answer to the same task, acknowledges the answer already stored instead of stori
 """
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,6 +24,7 @@ from civictest.services.comments import build_comment
 from civictest.services.errors import InvalidInput, NotFound, SessionClosed
 
 MAX_INVITE_CODE_LENGTH = 64
+INVITE_CODE_PATTERN = re.compile(r"^[A-Z0-9-]+$")
 RESIDENT_OUTCOMES = ("success", "partial", "failure", "abandoned")
 
 
@@ -37,8 +39,8 @@ class Step:
 def find_session(invite_code: str, *, must_be_open: bool = True) -> TestSession:
     """The session for an invite code; unknown codes are NotFound, closed or excluded ones SessionClosed."""
     code = (invite_code or "").strip().upper()
-    if not code or len(code) > MAX_INVITE_CODE_LENGTH:
-        raise NotFound()
+    if not code or len(code) > MAX_INVITE_CODE_LENGTH or not INVITE_CODE_PATTERN.match(code):
+        raise NotFound()  # anything but letters, digits and hyphens cannot be a code (NUL would upset PostgreSQL)
     test_session = db.session.scalar(select(TestSession).where(TestSession.invite_code == code))
     if test_session is None:
         raise NotFound()
