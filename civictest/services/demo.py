@@ -62,6 +62,7 @@ def reset() -> None:
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()
+    db.session.expunge_all()  # the rows are gone; objects kept after commit must not stand in for new ones
 
 
 def _counts() -> dict[str, int]:
