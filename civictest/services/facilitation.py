@@ -8,9 +8,9 @@ from sqlalchemy import select
 from civictest.extensions import db
 from civictest.models import Attempt, Participant, TestSession, User
 from civictest.models.base import utcnow
-from civictest.security import visible_service_ids
+from civictest.security import audit, visible_service_ids
 from civictest.services.comments import build_comment
-from civictest.services.participation import _insert_once, next_step
+from civictest.services.participation import insert_once, next_step
 
 
 def sessions_for(user: User) -> list[TestSession]:
@@ -50,7 +50,7 @@ def record_observation(person: Participant, task_id: int, answer: dict, key: str
     """Store what the facilitator saw (outcome, time, assistance, notes) beside the resident's own answer."""
     ended = utcnow()
     seconds = (ended - started_at).total_seconds() if answer.get("timed") == "1" else 0
-    attempt_id = _insert_once(Attempt, dict(
+    attempt_id = insert_once(Attempt, dict(
         participant_id=person.id, study_id=person.session.study_id, task_id=task_id, outcome=answer["outcome"],
         source="observer", assistance=answer.get("assistance") or "none", started_at=started_at, ended_at=ended,
         seconds=seconds if seconds > 0 else None, idempotency_key=key,
@@ -60,8 +60,6 @@ def record_observation(person: Participant, task_id: int, answer: dict, key: str
                              task_id=task_id, attempt_id=attempt_id, kind="observer")
         if note is not None:
             db.session.add(note)
-        from civictest.security import audit
-
         audit("observation_recorded", user=observer, participant=person.id, task=task_id)
     db.session.commit()
     return attempt_id is not None

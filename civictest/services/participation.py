@@ -66,7 +66,7 @@ def join(test_session: TestSession, consent_version: str, join_key: str) -> Part
         raise SessionClosed("full")
     values = dict(public_id=secrets.token_hex(16), session_id=test_session.id, receipt_code=new_receipt_code(),
                   consent_version=consent_version, consented_at=utcnow(), join_key=join_key)
-    _insert_once(Participant, values)
+    insert_once(Participant, values)
     db.session.commit()
     return db.session.scalar(select(Participant).where(Participant.join_key == join_key))
 
@@ -139,7 +139,7 @@ def record_attempt(person: Participant, task_id: int, answer: dict, key: str, se
         raise InvalidInput("outcome")
     ended = utcnow()
     seconds = _seconds(served_at, ended, answer.get("client_seconds"))
-    attempt_id = _insert_once(Attempt, dict(
+    attempt_id = insert_once(Attempt, dict(
         participant_id=person.id, study_id=person.session.study_id, task_id=task_id, outcome=answer["outcome"],
         source="self", seq=answer.get("seq"), started_at=served_at, ended_at=ended, seconds=seconds,
         idempotency_key=key,
@@ -155,7 +155,7 @@ def record_questionnaire(person: Participant, kind: str, items: list[int], comme
     """Store the SUS or UMUX-Lite answers with their score, and the overall comment, once."""
     _ensure_open(person.session)
     score = sus_score(items) if kind == "sus" else umux_lite(*items)["umux_lite"]
-    response_id = _insert_once(QuestionnaireResponse, dict(
+    response_id = insert_once(QuestionnaireResponse, dict(
         participant_id=person.id, kind=kind, items=list(items), score=score, idempotency_key=key,
     ))
     if response_id is not None:
@@ -200,7 +200,7 @@ def _lock_study(study: Study) -> None:
         study.locked_at = utcnow()
 
 
-def _insert_once(model: type, values: dict) -> int | None:
+def insert_once(model: type, values: dict) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when it already existed."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
