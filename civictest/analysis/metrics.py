@@ -235,6 +235,37 @@ def rating_summary(values: Iterable[Any], scale_min: float, scale_max: float, co
     return _mean_summary(x, confidence)
 
 
+def rating_summary_from_counts(values: Iterable[Any], counts: Iterable[Any], scale_min: float, scale_max: float,
+                               confidence: float = 0.95) -> dict:
+    """rating_summary of ratings given as distinct values and how often each occurs (a report's SEQ counts),
+    without expanding them: statsmodels' DescrStatsW with frequency weights gives the same n, mean, SD (ddof 1)
+    and t-interval as the expanded ratings."""
+    if not scale_min < scale_max:
+        raise ValueError("scale_min must be below scale_max")
+    x, w = _floats(values), _floats(counts)
+    if x.shape != w.shape or np.any(np.isnan(w) | (w < 0) | (w != np.floor(w))):
+        raise ValueError("counts must be one whole number >= 0 per value")
+    keep = ~np.isnan(x) & (w > 0)
+    x, w = x[keep], w[keep]
+    if np.any((x < scale_min) | (x > scale_max)):
+        raise ValueError(f"rating outside the scale {scale_min}..{scale_max}")
+    _z(confidence)
+    out: dict = dict.fromkeys(_SUMMARY_KEYS)
+    out["n"] = n = int(w.sum())
+    if n == 0:
+        return out
+    described = DescrStatsW(x, weights=w, ddof=1)
+    out["mean"] = mean = float(described.mean)
+    if n == 1:
+        return out
+    if np.ptp(x) == 0:
+        out.update(sd=0.0, lower=mean, upper=mean)
+        return out
+    lower, upper = described.tconfint_mean(alpha=1 - confidence)
+    out.update(sd=float(described.std), lower=float(lower), upper=float(upper))
+    return out
+
+
 # ---------------------------------------------------------------- questionnaires
 def sus_score(responses: Iterable[Any], allow_one_missing: bool = False) -> float | None:
     """SUS score 0..100 of ten item responses 1..5 (4.1); invalid answers give None."""

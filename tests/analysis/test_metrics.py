@@ -13,8 +13,8 @@ import pytest
 
 from civictest.analysis.metrics import (
     compare_completion_rates, compare_means, compare_task_times, completion_point_estimates,
-    completion_rate_ci, inconvenience_rate, nps, rating_summary, sus_grade, sus_score, sus_summary,
-    task_time_summary, umux_lite, umux_lite_summary,
+    completion_rate_ci, inconvenience_rate, nps, rating_summary, rating_summary_from_counts, sus_grade, sus_score,
+    sus_summary, task_time_summary, umux_lite, umux_lite_summary,
 )
 
 TOL = 5e-5
@@ -233,6 +233,33 @@ def test_rating_empty():
 def test_rating_outside_the_scale_is_rejected(values):
     with pytest.raises(ValueError):
         rating_summary(values, 1, 7)
+
+
+@pytest.mark.parametrize("ratings", [[], [4], [5, 5, 5], [7, 6, 5, 7, 6, 4, 7, 5], [6, 6, 6, 3, 3], [1, 7]])
+def test_ratings_from_counts_equal_the_expanded_ratings(ratings):
+    values, counts = np.unique(np.asarray(ratings, dtype=float), return_counts=True)
+    expected = rating_summary(ratings, 1, 7)
+    result = rating_summary_from_counts(values, counts, 1, 7)
+    assert result == {key: pytest.approx(value, rel=1e-12) if value is not None else None for key, value in expected.items()}
+    assert_plain(result)
+
+
+def test_ratings_from_counts_at_report_scale():
+    rng = np.random.default_rng(7)
+    ratings = rng.integers(1, 8, 50_000)
+    values, counts = np.unique(ratings, return_counts=True)
+    expected = rating_summary(ratings, 1, 7)
+    assert rating_summary_from_counts(values, counts, 1, 7) == {k: pytest.approx(v, rel=1e-12) for k, v in expected.items()}
+
+
+def test_ratings_from_counts_skip_missing_values_and_zero_counts():
+    assert rating_summary_from_counts([None, 6, 3], [4, 2, 0], 1, 7) == rating_summary([6, 6], 1, 7)
+
+
+@pytest.mark.parametrize("values, counts", [([8], [1]), ([3], [1.5]), ([3], [-1]), ([3, 4], [1])])
+def test_ratings_from_counts_reject_bad_input(values, counts):
+    with pytest.raises(ValueError):
+        rating_summary_from_counts(values, counts, 1, 7)
 
 
 # ------------------------------------------------------------ 4 SUS
