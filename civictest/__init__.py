@@ -70,9 +70,10 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     with app.app_context():
-        from civictest import database
+        from civictest import counting, database
 
         database.configure_engine(db.engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
+    counting.install()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Command-line doors for data: `flask --app app import` and `flask --app app export`. Thin wrappers."""
+"""Command-line doors for data: `flask --app app import`, `export` and `check-counts`. Thin wrappers."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -151,6 +151,28 @@ def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:
     return figures_file(iteration, kind)
 
 
+@click.command("check-counts")
+@click.option("--fix", is_flag=True, help="Recompute the stored values of every study that has stale ones.")
+def check_counts_command(fix: bool) -> None:
+    """List attempts whose stored "counts" values differ from the rule (civictest.counting); exit 1 if any.
+
+    They can differ only after rows were changed outside the app (by hand in SQL, or a bulk load)."""
+    from civictest import counting
+    from civictest.models import Attempt
+
+    stale = db.session.execute(counting.stale().add_columns(Attempt.study_id)).all()
+    studies = sorted({row.study_id for row in stale})
+    click.echo(f"{len(stale)} attempts with stale counting values" + (f" in studies {studies}" if stale else ""))
+    if stale and fix:
+        for study_id in studies:
+            counting.refresh(db.session.connection(), study_id=study_id)
+        db.session.commit()
+        click.echo(f"recomputed studies {studies}")
+    elif stale:
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(check_counts_command)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civictest.extensions import db
@@ -28,8 +30,11 @@ class Attempt(db.Model):
         CheckConstraint("source IN ('self', 'observer')", name="source"),
         CheckConstraint("seq IS NULL OR (seq >= 1 AND seq <= 7)", name="seq_range"),
         CheckConstraint("seconds IS NULL OR seconds > 0", name="seconds_positive"),
-        # The report's GROUP BY reads only this index (a covering index on SQLite and PostgreSQL).
-        Index("ix_attempt_report", "study_id", "task_id", "outcome", "seq", "source", "participant_id"),
+        # Reports read only these two covering indexes over the attempts that count (civictest.counting):
+        # the GROUP BY of counts and time sums, and the ordered walk to each task's median time.
+        Index("ix_attempt_report", "study_id", "counts", "task_id", "outcome", "effective_seq", "source",
+              "effective_seconds", "effective_log_seconds"),
+        Index("ix_attempt_times", "study_id", "counts", "task_id", "effective_seconds", "outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +52,14 @@ class Attempt(db.Model):
     imported_from: Mapped[str | None] = mapped_column(String(255))
     imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
+    # Kept by civictest.counting from the rows above, never set by hand: whether this attempt counts in the
+    # figures, and the SEQ and time it counts with (an observer's, or the resident's own where it has none);
+    # ln(time) too, so that a report sums logarithms without computing one per row.
+    # Deferred and server-side, so a Python object never holds a value the database has since changed.
+    counts: Mapped[bool] = mapped_column(Boolean, server_default=false(), deferred=True)
+    effective_seq: Mapped[int | None] = mapped_column(Integer, deferred=True)
+    effective_seconds: Mapped[float | None] = mapped_column(Float, deferred=True)
+    effective_log_seconds: Mapped[float | None] = mapped_column(Float, deferred=True)
 
     participant: Mapped["Participant"] = relationship()  # noqa: F821
     task: Mapped["Task"] = relationship()  # noqa: F821
@@ -57,8 +70,12 @@ class QuestionnaireResponse(db.Model):
 
     __tablename__ = "questionnaire_response"
 
+    # The report's score counts read only this index (study_id spares a join through participant).
+    __table_args__ = (Index("ix_questionnaire_response_scores", "study_id", "kind", "score"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), unique=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id"))
     kind: Mapped[str] = mapped_column(String(20))
     items: Mapped[list] = mapped_column(JSON)
     score: Mapped[float | None] = mapped_column(Float)
@@ -70,7 +87,8 @@ class Comment(db.Model):
     """Free text, stored after PII scrubbing, with the sentiment it was scored with."""
 
     __tablename__ = "comment"
-    __table_args__ = (Index("ix_comment_study_task", "study_id", "task_id"),)
+    # Covering the report's sentiment counts and analyzer list as well as lookups by study and task.
+    __table_args__ = (Index("ix_comment_study_task", "study_id", "task_id", "kind", "sentiment_label", "analyzer"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)

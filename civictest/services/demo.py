@@ -230,7 +230,8 @@ def _questionnaire(rng, participant: Participant, success_share: float) -> None:
         value = agree if number % 2 else 6 - agree
         items.append(min(5, max(1, round(value))))
     db.session.add(QuestionnaireResponse(
-        participant_id=participant.id, kind="sus", items=items, score=sus_score(items),
+        participant_id=participant.id, study_id=participant.session.study_id, kind="sus", items=items,
+        score=sus_score(items),
         idempotency_key=f"demo-{participant.public_id}-sus",
     ))
     if rng.random() < 0.3:

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from civictest import counting
 from civictest.extensions import db
 from civictest.models import Attempt, Participant, TestSession, User
 from civictest.models.base import utcnow
@@ -56,6 +57,7 @@ def record_observation(person: Participant, task_id: int, answer: dict, key: str
         seconds=seconds if seconds > 0 else None, idempotency_key=key,
     ))
     if attempt_id is not None:
+        counting.refresh(db.session.connection(), [person.id], task_id=task_id)  # the resident's own stops counting
         note = build_comment(answer.get("notes") or "", participant_id=person.id, study_id=person.session.study_id,
                              task_id=task_id, attempt_id=attempt_id, kind="observer")
         if note is not None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.dialects import postgresql, sqlite
 
 from civictest.analysis.metrics import sus_score, umux_lite
+from civictest import counting
 from civictest.extensions import db
 from civictest.models import Attempt, Comment, Participant, QuestionnaireResponse, Study, StudyTask, TestSession
 from civictest.models.base import utcnow
@@ -145,6 +146,7 @@ def record_attempt(person: Participant, task_id: int, answer: dict, key: str, se
         idempotency_key=key,
     ))
     if attempt_id is not None:
+        counting.refresh(db.session.connection(), [person.id], task_id=task_id)
         _add_comment(answer.get("comment"), person, task_id=task_id, attempt_id=attempt_id, kind="task")
         _lock_study(person.session.study)
     db.session.commit()
@@ -156,7 +158,8 @@ def record_questionnaire(person: Participant, kind: str, items: list[int], comme
     _ensure_open(person.session)
     score = sus_score(items) if kind == "sus" else umux_lite(*items)["umux_lite"]
     response_id = insert_once(QuestionnaireResponse, dict(
-        participant_id=person.id, kind=kind, items=list(items), score=score, idempotency_key=key,
+        participant_id=person.id, study_id=person.session.study_id, kind=kind, items=list(items), score=score,
+        idempotency_key=key,
     ))
     if response_id is not None:
         _add_comment(comment, person, kind="overall")

@@ -30,8 +30,8 @@ def _resident(session, municipality: str, outcomes: list[tuple[str, int]], score
         db.session.add(Attempt(participant_id=participant.id, study_id=study.id, task_id=st.task_id,
                                outcome=outcome, source="self", seconds=60.0 + 10 * (n % 5), seq=seq,
                                idempotency_key=f"a{n}-{st.task_id}"))
-    db.session.add(QuestionnaireResponse(participant_id=participant.id, kind="sus", items=[3] * 10, score=score,
-                                         idempotency_key=f"q{n}"))
+    db.session.add(QuestionnaireResponse(participant_id=participant.id, study_id=study.id, kind="sus", items=[3] * 10,
+                                         score=score, idempotency_key=f"q{n}"))
     text, label = comment
     db.session.add(Comment(participant_id=participant.id, study_id=study.id, task_id=study.study_tasks[0].task_id,
                            kind="task", text=text, sentiment_label=label))

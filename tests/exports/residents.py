@@ -38,7 +38,7 @@ def add_residents(iteration, count: int = 12, seed: int = 1, withdrawn: int = 0,
             if observed and index % 3 == 0:
                 _attempt(rng, person, study, study_task.task_id, "observer")
         items = [rng.randint(1, 5) for _ in range(10)]
-        db.session.add(QuestionnaireResponse(participant_id=person.id, kind="sus", items=items,
+        db.session.add(QuestionnaireResponse(participant_id=person.id, study_id=study.id, kind="sus", items=items,
                                              score=sus_score(items), idempotency_key=f"q-{seed}-{index}"))
         people.append(person)
     study.locked_at = now
