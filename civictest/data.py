@@ -1,108 +1,68 @@
 """The read side: SQL aggregates over the rows that count, handed to civictest.analysis as tidy frames.
 
-Which rows count is decided here and nowhere else (`reportable`, `effective_counts`):
-* a participant counts unless withdrawn or in a session closed as invalid (TestSession.excluded);
-* an attempt counts unless its outcome is not_attempted;
-* where a participant has an observer attempt and their own (source='self') for one task, the observer's
-  counts: its outcome and time, with the resident's own SEQ rating (or time) when the observer recorded none.
-  The attempt then carries source='observer', so every count says which view was used.
+Which rows count is decided in civictest.counting and nowhere else: attempts carry it (Attempt.counts, with the
+effective SEQ and time), so every attempt figure is one GROUP BY over the covering index (study_id, counts, ...).
+Questionnaires and comments count when their participant does: every row of the study minus those of the
+excluded participants (withdrawn, or in an invalid session), which are few and read through their own index.
 
-Speed (1,000,000 attempts): a row-by-row filter (NOT IN / NOT EXISTS per attempt) costs 2-15x the bare
-GROUP BY on SQLite, so counts are a signed sum instead: every attempt of the study, grouped over the covering
-index ix_attempt_report, minus the attempts of excluded participants, minus the self/observer pairs, plus the
-pairs' effective rows. The corrections read only the few rows they concern. No ORM objects for big reads.
+Speed (1,000,000 attempts on SQLite; benchmarks/report.py): the counts, ratings and the time sums a time
+summary needs (n, sum ln t, sum (ln t)^2, sum t) come from one scan of the index; a task's shortest, median
+and longest time are walks along ix_attempt_times. The times themselves are read only when a statistic
+needs the vector (comparisons: Welch on log times). No ORM objects for big reads.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, literal, select, true, union_all
 
 from civictest.analysis.report import IterationData
+from civictest.counting import NOT_ATTEMPTED, OBSERVER, SELF, counted_participants, excluded_participants
 from civictest.extensions import db
 from civictest.models import (
     Attempt, Comment, Iteration, Participant, QuestionnaireResponse, Study, StudyTask, Task, TestSession,
 )
 
-NOT_ATTEMPTED, SELF, OBSERVER = "not_attempted", "self", "observer"
+__all__ = ["NOT_ATTEMPTED", "OBSERVER", "SELF", "excluded_participants", "reportable"]  # re-exported rules
 SEQ_HARD_MAX = 4  # METRICS 13: a rating of 4 or less makes an attempt inconvenient
 SEGMENTS = {"age_band": "age_band", "municipality": "municipality_code", "device": "device",
             "assistive_technology": "assistive_technology"}
-_ATTEMPT = Attempt.__table__
-_PROFILE = Participant.__table__
 Row = Mapping[str, Any]
 
 
-# ---------------------------------------------------------------- the one rule
-def excluded_participants(study_id: int) -> Select:
-    """Ids of a study's participants whose answers never count: withdrawn, or in a session closed as invalid."""
-    return (select(Participant.id).join(TestSession, TestSession.id == Participant.session_id)
-            .where(TestSession.study_id == study_id, or_(Participant.withdrawn, TestSession.excluded)))
-
-
+# ---------------------------------------------------------------- the rule, as conditions
 def attempted(outcome: ColumnElement) -> ColumnElement:
     """An outcome that counts: anything but not_attempted (METRICS 0)."""
     return outcome != NOT_ATTEMPTED
 
 
 def reportable(study_id: int, participant_id: ColumnElement, outcome: ColumnElement | None = None) -> ColumnElement:
-    """The filter every read applies: the participant counts and, given an outcome column, it was attempted."""
+    """The participant-level filter (for exports and lists of answers): the participant counts and, given an
+    outcome column, it was attempted. Attempt figures use counted_attempts, which also applies observer-over-self."""
     condition = participant_id.not_in(excluded_participants(study_id))
     return condition if outcome is None else and_(condition, attempted(outcome))
 
 
-def _signed_parts(study_id: int, fills: tuple[str, ...], profile: bool) -> list[tuple[int, Any, Row, Any]]:
-    """(sign, from, row, condition) parts whose signed sum counts each effective, reportable attempt once:
-    + every attempt of the study, - those of excluded participants, - self attempts an observer attempt replaces,
-    and for observer attempts lacking a `fills` column (seq, seconds): - the row as stored + the row completed
-    from the resident's own (the two cancel where the resident has none either)."""
-    a, s, o = _ATTEMPT.alias("a"), _ATTEMPT.alias("s"), _ATTEMPT.alias("o")
-    in_study, every = a.c.study_id == study_id, dict(a.c)
-    observed = select(o.c.participant_id, o.c.task_id).where(
-        o.c.study_id == study_id, o.c.source == OBSERVER, reportable(study_id, o.c.participant_id))
-    parts = [(1, a, every, in_study),
-             (-1, a, every, and_(in_study, a.c.participant_id.in_(excluded_participants(study_id)))),
-             # a sorted list probed into the unique index: far faster on SQLite than joining pair by pair
-             (-1, a, every, and_(in_study, a.c.source == SELF,
-                                 tuple_(a.c.participant_id, a.c.task_id).in_(observed)))]
-    if fills:
-        def own(name: str) -> Any:  # correlated, so it runs only for the few observer rows with a gap
-            return (select(s.c[name]).where(s.c.participant_id == o.c.participant_id, s.c.task_id == o.c.task_id,
-                                            s.c.source == SELF).scalar_subquery().label(f"self_{name}"))
-        columns = [o.c[name] for name in ("participant_id", "task_id", "outcome", "seq", "source", *fills)]
-        gaps = (select(*dict.fromkeys(columns), *(own(name) for name in fills))
-                .where(observed.whereclause, or_(*(o.c[name].is_(None) for name in fills))).cte("gaps"))
-        stored = dict(gaps.c)
-        filled = {**stored, **{n: func.coalesce(gaps.c[n], gaps.c[f"self_{n}"]) for n in fills}}
-        parts += [(-1, gaps, stored, None), (1, gaps, filled, None)]
-    if not profile:
-        return parts
-    return [(sign, from_.join(_PROFILE, _PROFILE.c.id == row["participant_id"]), {**_PROFILE.c, **row}, condition)
-            for sign, from_, row, condition in parts]
+def counted_attempts(study_id: int) -> list[ColumnElement]:
+    """Conditions for the attempts of a study that count (civictest.counting), on ix_attempt_report's prefix."""
+    return [Attempt.study_id == study_id, Attempt.counts == true()]
 
 
-def effective_counts(study_id: int, keys: Callable[[Row], list], where: Callable[[Row], Any] | None = None, *,
-                     fills: tuple[str, ...] = (), profile: bool = False) -> Select:
-    """(keys..., n) over the effective, reportable attempts of a study, each counted once.
-
-    keys(row) labels columns of an attempt row (task_id, outcome, seq, seconds, source; participant columns
-    with profile=True) and must include "outcome"; where(row) may narrow on key columns only; fills names
-    the key columns (seq, seconds) an observer row takes from the resident's own when it has none."""
-    selects = []
-    for sign, from_, row, condition in _signed_parts(study_id, fills, profile):
-        columns = keys(row)
-        count = func.count() if sign > 0 else -func.count()
-        query = select(*columns, count.label("n")).select_from(from_).group_by(*columns)
-        conditions = [c for c in (condition, where(row) if where else None) if c is not None]
-        selects.append(query.where(*conditions))
-    union = union_all(*selects).subquery("signed")
-    names = [c for c in union.c if c.name != "n"]
-    total = func.sum(union.c.n)
-    return (select(*names, total.label("n")).where(attempted(union.c.outcome))
-            .group_by(*names).having(total > 0))
+def _minus_excluded(query: Select, participant_id: ColumnElement, study_id: int, columns: list[str]) -> pd.DataFrame:
+    """(columns..., n) of a grouped count query over a study's rows, less the rows of its excluded participants.
+    The query's last column is the count; keys may be missing (None), and groups left at zero are dropped."""
+    connection = db.session.connection()
+    counted = connection.execute(query).all()
+    excluded = connection.execute(query.where(participant_id.in_(excluded_participants(study_id)))).all()
+    frame = pd.DataFrame.from_records(counted + [(*row[:-1], -row[-1]) for row in excluded], columns=[*columns, "n"])
+    if frame.empty:
+        return frame.astype({"n": "int64"})
+    keys = frame[columns].astype(object).where(frame[columns].notna(), None)
+    totals = frame.assign(**{c: keys[c] for c in columns}).groupby(columns, dropna=False, as_index=False, sort=True)["n"].sum()
+    return totals[totals["n"] > 0].reset_index(drop=True).astype({"n": "int64"})
 
 
 # ---------------------------------------------------------------- frames for civictest.analysis
@@ -119,18 +79,22 @@ def study_of(iteration_id: int) -> Any:
         .where(Study.iteration_id == iteration_id)).first()
 
 
-def _outcome_counts(study_id: int) -> pd.DataFrame:
-    """Effective attempts per task_id, outcome, seq, source (grouped in index order; hard is derived later)."""
-    def keys(row: Row) -> list:
-        return [row["task_id"].label("task_id"), row["outcome"].label("outcome"), row["seq"].label("seq"),
-                row["source"].label("source")]
+_STAT_COLUMNS = ["task_id", "outcome", "seq", "source", "n", "timed", "sum_log", "sum_log_sq", "sum_seconds"]
 
-    frame = _frame(effective_counts(study_id, keys, fills=("seq",)), ["task_id", "outcome", "seq", "source", "n"])
-    return frame.astype({"n": "int64"})
+
+def _attempt_stats(study_id: int) -> pd.DataFrame:
+    """Counting attempts per task_id, outcome, seq, source (n), with the sums of their times (timed = how many
+    have one): one grouped scan of ix_attempt_report, in index order."""
+    keys = [Attempt.task_id, Attempt.outcome, Attempt.effective_seq, Attempt.source]
+    log = Attempt.effective_log_seconds
+    query = (select(*keys, func.count(), func.count(Attempt.effective_seconds), func.sum(log), func.sum(log * log),
+                    func.sum(Attempt.effective_seconds))
+             .where(*counted_attempts(study_id)).group_by(*keys))
+    return _frame(query, _STAT_COLUMNS).astype({"n": "int64", "timed": "int64"})
 
 
 def _attempt_frames(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """attempt_counts(task_id, outcome, hard, source, n) and seq_counts(task_id, seq, n) from _outcome_counts."""
+    """attempt_counts(task_id, outcome, hard, source, n) and seq_counts(task_id, seq, n) from _attempt_stats."""
     seq = pd.to_numeric(counts["seq"])
     hard = counts.assign(hard=(seq <= SEQ_HARD_MAX).fillna(False).astype(bool))
     attempts = hard.groupby(["task_id", "outcome", "hard", "source"], as_index=False, sort=True)["n"].sum()
@@ -139,18 +103,42 @@ def _attempt_frames(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return attempts, ratings
 
 
+def _order_statistics(study_id: int, task_id: int, outcomes: tuple[str, ...], n: int) -> tuple[float, float, float]:
+    """(min, median, max) of a task's n counting times with these outcomes, in one statement: walks along
+    ix_attempt_times to the first, the middle (one or two) and the last row, reading no other time."""
+    seconds = Attempt.effective_seconds
+    timed = (select(seconds).where(*counted_attempts(study_id), Attempt.task_id == task_id, seconds.is_not(None),
+                                   Attempt.outcome.in_(outcomes)))
+    parts = [timed.order_by(seconds).limit(1), timed.order_by(seconds).offset((n - 1) // 2).limit(2 - n % 2),
+             timed.order_by(seconds.desc()).limit(1)]
+    labelled = [select(literal(i).label("part"), part.subquery().c.effective_seconds) for i, part in enumerate(parts)]
+    values = [value for _, value in sorted(db.session.execute(union_all(*labelled)).all(), key=lambda r: r[0])]
+    return values[0], float(np.mean(values[1:-1])), values[-1]
+
+
+def _time_stats(study_id: int, stats: pd.DataFrame, outcomes: tuple[str, ...]) -> pd.DataFrame:
+    """time_stats(task_id, n, sum_log, sum_log_sq, sum_seconds, constant, median) of each task's counting times
+    with one of `outcomes` (tasks without such a time are left out)."""
+    timed = stats[stats["outcome"].isin(outcomes) & (stats["timed"] > 0)]
+    sums = timed.groupby("task_id", as_index=False, sort=True).agg(
+        n=("timed", "sum"), sum_log=("sum_log", "sum"), sum_log_sq=("sum_log_sq", "sum"),
+        sum_seconds=("sum_seconds", "sum"))
+    ends = [_order_statistics(study_id, int(task), outcomes, int(n)) for task, n in zip(sums["task_id"], sums["n"])]
+    sums["constant"] = [low == high for low, _, high in ends]
+    sums["median"] = [median for _, median, _ in ends]
+    return sums.astype({"n": "int64"})
+
+
 def _times(study_id: int, outcomes: tuple[str, ...]) -> pd.DataFrame:
-    """times(task_id, outcome, seconds): one row per timed effective attempt with one of `outcomes`.
+    """times(task_id, outcome, seconds): one row per timed counting attempt with one of `outcomes`.
 
     Equal times are counted in SQL and expanded here, so ties (times are usually whole or tenth seconds)
     cross the wire once."""
-    def keys(row: Row) -> list:
-        return [row["task_id"].label("task_id"), row["outcome"].label("outcome"), row["seconds"].label("seconds")]
-
-    def where(row: Row) -> Any:
-        return and_(row["outcome"].in_(outcomes), row["seconds"].is_not(None))
-
-    rows = db.session.connection().execute(effective_counts(study_id, keys, where, fills=("seconds",))).all()
+    seconds = Attempt.effective_seconds
+    query = (select(Attempt.task_id, Attempt.outcome, seconds, func.count())
+             .where(*counted_attempts(study_id), Attempt.outcome.in_(outcomes), seconds.is_not(None))
+             .group_by(Attempt.task_id, Attempt.outcome, seconds))
+    rows = db.session.connection().execute(query).all()
     if not rows:
         return pd.DataFrame({"task_id": pd.Series(dtype="int64"), "outcome": pd.Series(dtype="category"),
                              "seconds": pd.Series(dtype="float64")})
@@ -177,73 +165,77 @@ def task_frame(study_id: int) -> pd.DataFrame:
     return _frame(query, ["task_id", "position", "title_ja", "title_en"])
 
 
-def _participants_of(study_id: int) -> Select:
-    """Ids of a study's reportable participants."""
-    return (select(Participant.id).join(TestSession, TestSession.id == Participant.session_id)
-            .where(TestSession.study_id == study_id, reportable(study_id, Participant.id)))
-
-
 def questionnaire_scores(study_id: int, kind: str) -> pd.DataFrame:
-    """sus(score): one row per reportable participant's questionnaire of that kind (None = invalid)."""
-    query = (select(QuestionnaireResponse.score)
-             .where(QuestionnaireResponse.kind == kind,
-                    QuestionnaireResponse.participant_id.in_(_participants_of(study_id))))
-    return _frame(query, ["score"])
+    """sus(score): one row per counting participant's questionnaire of that kind (None = invalid).
+    Scores take few values, so they are counted in SQL (on ix_questionnaire_response_scores) and expanded here."""
+    query = (select(QuestionnaireResponse.score, func.count())
+             .where(QuestionnaireResponse.study_id == study_id, QuestionnaireResponse.kind == kind)
+             .group_by(QuestionnaireResponse.score))
+    counts = _minus_excluded(query, QuestionnaireResponse.participant_id, study_id, ["score"])
+    scores = pd.to_numeric(counts["score"], errors="coerce").to_numpy(dtype=float)
+    return pd.DataFrame({"score": np.repeat(scores, counts["n"].to_numpy())})  # NaN: an invalid questionnaire
 
 
-def _resident_comments(study_id: int) -> list:
-    """Conditions for the comments that count: residents' own (not facilitator notes), reportable."""
-    return [Comment.study_id == study_id, Comment.kind != OBSERVER, reportable(study_id, Comment.participant_id)]
+def _resident_comments(study_id: int) -> pd.DataFrame:
+    """(task_id, label, analyzer, n) of residents' own comments (not facilitator notes) that count, in one
+    grouped read of ix_comment_study_task (task_id None = general; label None = unscored)."""
+    keys = [Comment.task_id, Comment.kind, Comment.sentiment_label, Comment.analyzer]
+    query = select(*keys, func.count()).where(Comment.study_id == study_id).group_by(*keys)
+    counts = _minus_excluded(query, Comment.participant_id, study_id, ["task_id", "kind", "label", "analyzer"])
+    return counts[counts["kind"] != OBSERVER].drop(columns="kind")
 
 
 def sentiment_counts(study_id: int) -> pd.DataFrame:
-    """sentiment_counts(task_id, label, n) of residents' comments (task_id None = general; unscored if no label)."""
-    label = func.coalesce(Comment.sentiment_label, "unscored")
-    query = (select(Comment.task_id, label, func.count()).where(*_resident_comments(study_id))
-             .group_by(Comment.task_id, label).order_by(Comment.task_id, label))
-    return _frame(query, ["task_id", "label", "n"]).astype({"n": "int64"})
+    """sentiment_counts(task_id, label, analyzer, n) of residents' comments (task_id None = general; label
+    unscored if none; analyzer None if unscored)."""
+    counts = _resident_comments(study_id)
+    return counts.assign(label=counts["label"].astype(object).where(counts["label"].notna(), "unscored"))
 
 
-def sentiment_analyzers(study_id: int) -> list[str]:
-    """The analyzers (name and version) that scored the counted comments: more than one means mixed versions."""
-    query = (select(Comment.analyzer).distinct()
-             .where(*_resident_comments(study_id), Comment.analyzer.is_not(None)).order_by(Comment.analyzer))
-    return list(db.session.scalars(query))
+def sentiment_analyzers(study_id: int, counts: pd.DataFrame | None = None) -> list[str]:
+    """The analyzers (name and version) that scored the counted comments: more than one means mixed versions.
+    counts: the study's sentiment_counts when already read."""
+    counts = sentiment_counts(study_id) if counts is None else counts
+    return sorted({name for name in counts["analyzer"] if name is not None})
 
 
 def participant_count(iteration_id: int) -> int:
-    """Reportable participants of an iteration (joined and consented; not withdrawn; valid session)."""
+    """Counting participants of an iteration (joined and consented; not withdrawn; valid session)."""
     study = study_of(iteration_id)
     if study is None:
         return 0
-    return db.session.scalar(select(func.count()).select_from(_participants_of(study.id).subquery())) or 0
+    return db.session.scalar(select(func.count()).select_from(counted_participants(study.id).subquery())) or 0
 
 
 def participants_by_municipality(iteration_id: int) -> dict[str | None, int]:
-    """Reportable participants of an iteration per municipality_code (None: not given), for the maps."""
+    """Counting participants of an iteration per municipality_code (None: not given), for the maps."""
     study = study_of(iteration_id)
     if study is None:
         return {}
     query = (select(Participant.municipality_code, func.count())
-             .where(Participant.id.in_(_participants_of(study.id))).group_by(Participant.municipality_code))
+             .where(Participant.id.in_(counted_participants(study.id))).group_by(Participant.municipality_code))
     return {code: int(n) for code, n in db.session.execute(query).all()}
 
 
 def iteration_data(iteration_id: int, *, time_population: str = "success", with_times: bool = True) -> IterationData:
-    """The frames of one iteration for civictest.analysis (with_times=False skips the only large read)."""
+    """The frames of one iteration for civictest.analysis. time_stats (sums and medians) always;
+    with_times=False skips the only large read, the time vector of every task (comparisons need it)."""
     study = study_of(iteration_id)
     if study is None:
         return IterationData.empty()
-    attempts, ratings = _attempt_frames(_outcome_counts(study.id))
+    stats = _attempt_stats(study.id)
+    attempts, ratings = _attempt_frames(stats)
     outcomes = time_outcomes(time_population, study.partial_counts_as_success)
-    times = _times(study.id, outcomes) if with_times else None
-    return IterationData(tasks=task_frame(study.id), attempt_counts=attempts, seq_counts=ratings, times=times,
+    return IterationData(tasks=task_frame(study.id), attempt_counts=attempts, seq_counts=ratings,
+                         times=_times(study.id, outcomes) if with_times else None,
                          sus=questionnaire_scores(study.id, study.questionnaire),
-                         sentiment_counts=sentiment_counts(study.id))
+                         sentiment_counts=sentiment_counts(study.id),
+                         time_stats=_time_stats(study.id, stats, outcomes))
 
 
-def iteration_meta(iteration_id: int) -> dict | None:
-    """Plain facts about an iteration for report headers and trend points, or None when it does not exist."""
+def iteration_meta(iteration_id: int, sentiment: pd.DataFrame | None = None) -> dict | None:
+    """Plain facts about an iteration for report headers and trend points, or None when it does not exist.
+    sentiment: the iteration's sentiment_counts when already read (its analyzers are listed from it)."""
     row = db.session.execute(
         select(Iteration.id, Iteration.service_id, Iteration.number, Iteration.label, Iteration.starts_on,
                Iteration.ends_on, Iteration.published).where(Iteration.id == iteration_id)).first()
@@ -256,7 +248,7 @@ def iteration_meta(iteration_id: int) -> dict | None:
             "questionnaire": study.questionnaire if study else None,
             "partial_counts_as_success": bool(study.partial_counts_as_success) if study else False}
     meta["participants"] = participant_count(iteration_id)
-    meta["sentiment_analyzers"] = sentiment_analyzers(study.id) if study else []
+    meta["sentiment_analyzers"] = sentiment_analyzers(study.id, sentiment) if study else []
     return meta
 
 
@@ -272,18 +264,16 @@ def trend_points(service_id: int) -> list[tuple[dict, IterationData]]:
 
 
 def segment_counts(iteration_id: int) -> pd.DataFrame:
-    """(segment, value, task_id, outcome, hard, n) of effective attempts per profile answer (None = unknown),
+    """(segment, value, task_id, outcome, hard, n) of counting attempts per profile answer (None = unknown),
     for segments age_band, municipality, device, assistive_technology."""
     study = study_of(iteration_id)
     columns = ["segment", "value", "task_id", "outcome", "hard", "n"]
     if study is None:
         return pd.DataFrame(columns=columns)
-
-    def keys(row: Row) -> list:
-        profile = [row[column].label(name) for name, column in SEGMENTS.items()]
-        return [*profile, row["task_id"].label("task_id"), row["outcome"].label("outcome"), row["seq"].label("seq")]
-
-    query = effective_counts(study.id, keys, fills=("seq",), profile=True)
+    keys = [*(getattr(Participant, column).label(name) for name, column in SEGMENTS.items()),
+            Attempt.task_id, Attempt.outcome, Attempt.effective_seq]
+    query = (select(*keys, func.count()).join(Participant, Participant.id == Attempt.participant_id)
+             .where(*counted_attempts(study.id)).group_by(*keys))
     frame = _frame(query, [*SEGMENTS, "task_id", "outcome", "seq", "n"])
     frame["hard"] = (pd.to_numeric(frame["seq"]) <= SEQ_HARD_MAX).fillna(False).astype(bool)
     parts = [frame.assign(segment=name, value=frame[name].astype(object))

@@ -36,9 +36,10 @@ def services(user: User) -> list[dict]:
 
 def iteration_report(iteration: Iteration, *, time_population: str = "success") -> dict:
     """Per-task and overall figures of one iteration (METRICS 12-13), with the iteration's facts."""
-    meta = data.iteration_meta(iteration.id)
+    frames = data.iteration_data(iteration.id, time_population=time_population, with_times=False)
+    meta = data.iteration_meta(iteration.id, frames.sentiment_counts)
     figures = analysis_report.iteration_report(
-        data.iteration_data(iteration.id, time_population=time_population), meta["participants"],
+        frames, meta["participants"],
         questionnaire=meta["questionnaire"] or "sus", partial_counts_as_success=meta["partial_counts_as_success"],
         time_population=time_population)
     return {"iteration": meta, "counting": COUNTING, **figures}

