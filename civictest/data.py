@@ -51,18 +51,18 @@ def counted_attempts(study_id: int) -> list[ColumnElement]:
     return [Attempt.study_id == study_id, Attempt.counts == true()]
 
 
-def _minus_excluded(query: Select, participant_id: ColumnElement, study_id: int, columns: list[str]) -> pd.DataFrame:
-    """(columns..., n) of a grouped count query over a study's rows, less the rows of its excluded participants.
-    The query's last column is the count; keys may be missing (None), and groups left at zero are dropped."""
-    connection = db.session.connection()
-    counted = connection.execute(query).all()
-    excluded = connection.execute(query.where(participant_id.in_(excluded_participants(study_id)))).all()
-    frame = pd.DataFrame.from_records(counted + [(*row[:-1], -row[-1]) for row in excluded], columns=[*columns, "n"])
-    if frame.empty:
-        return frame.astype({"n": "int64"})
-    keys = frame[columns].astype(object).where(frame[columns].notna(), None)
-    totals = frame.assign(**{c: keys[c] for c in columns}).groupby(columns, dropna=False, as_index=False, sort=True)["n"].sum()
-    return totals[totals["n"] > 0].reset_index(drop=True).astype({"n": "int64"})
+def _minus_excluded(keys: dict[str, ColumnElement], where: list[ColumnElement], participant_id: ColumnElement,
+                    study_id: int) -> pd.DataFrame:
+    """(keys..., n): rows matching `where` counted per key, less those of the study's excluded participants
+    (read through the participant index: they are few), subtracted in SQL; groups left at zero are dropped."""
+    labelled = [column.label(name) for name, column in keys.items()]
+    counted = select(*labelled, func.count().label("n")).where(*where).group_by(*keys.values())
+    excluded = (select(*labelled, (-func.count()).label("n"))
+                .where(*where, participant_id.in_(excluded_participants(study_id))).group_by(*keys.values()))
+    signed = union_all(counted, excluded).subquery("signed")
+    names, total = [signed.c[name] for name in keys], func.sum(signed.c.n)
+    query = select(*names, total).group_by(*names).having(total > 0).order_by(*names)
+    return _frame(query, [*keys, "n"]).astype({"n": "int64"})
 
 
 # ---------------------------------------------------------------- frames for civictest.analysis
@@ -79,18 +79,19 @@ def study_of(iteration_id: int) -> Any:
         .where(Study.iteration_id == iteration_id)).first()
 
 
-_STAT_COLUMNS = ["task_id", "outcome", "seq", "source", "n", "timed", "sum_log", "sum_log_sq", "sum_seconds"]
+_STAT_COLUMNS = ["task_id", "outcome", "seq", "source", "n", "sum_log", "sum_log_sq", "sum_seconds"]
+_TASKS_PER_STATEMENT = 40  # order statistics of this many tasks in one UNION ALL (SQLite allows 500 terms)
 
 
 def _attempt_stats(study_id: int) -> pd.DataFrame:
-    """Counting attempts per task_id, outcome, seq, source (n), with the sums of their times (timed = how many
-    have one): one grouped scan of ix_attempt_report, in index order."""
+    """Counting attempts per task_id, outcome, seq, source (n), with the sums of their times: one grouped scan
+    of ix_attempt_report, in index order. (How many have a time is asked apart, see _untimed: one aggregate
+    less on every row.)"""
     keys = [Attempt.task_id, Attempt.outcome, Attempt.effective_seq, Attempt.source]
     log = Attempt.effective_log_seconds
-    query = (select(*keys, func.count(), func.count(Attempt.effective_seconds), func.sum(log), func.sum(log * log),
-                    func.sum(Attempt.effective_seconds))
+    query = (select(*keys, func.count(), func.sum(log), func.sum(log * log), func.sum(Attempt.effective_seconds))
              .where(*counted_attempts(study_id)).group_by(*keys))
-    return _frame(query, _STAT_COLUMNS).astype({"n": "int64", "timed": "int64"})
+    return _frame(query, _STAT_COLUMNS).astype({"n": "int64"})
 
 
 def _attempt_frames(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -103,30 +104,55 @@ def _attempt_frames(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return attempts, ratings
 
 
-def _order_statistics(study_id: int, task_id: int, outcomes: tuple[str, ...], n: int) -> tuple[float, float, float]:
-    """(min, median, max) of a task's n counting times with these outcomes, in one statement: walks along
+def _timed(study_id: int, task_id: ColumnElement | int, outcomes: tuple[str, ...]) -> Select:
+    """Effective times of counting attempts of a task with one of `outcomes` (on ix_attempt_times)."""
+    seconds = Attempt.effective_seconds
+    return select(seconds).where(*counted_attempts(study_id), Attempt.task_id == task_id, seconds.is_not(None),
+                                 Attempt.outcome.in_(outcomes))
+
+
+def _untimed(study_id: int, task_ids: list[int], outcomes: tuple[str, ...]) -> dict[int, int]:
+    """How many counting attempts with one of `outcomes` have no time, per task: a seek to the start of each
+    task's range of ix_attempt_times, where missing times sort."""
+    query = (select(Attempt.task_id, func.count())
+             .where(*counted_attempts(study_id), Attempt.task_id.in_(task_ids), Attempt.effective_seconds.is_(None),
+                    Attempt.outcome.in_(outcomes))
+             .group_by(Attempt.task_id))
+    return {int(task): int(n) for task, n in db.session.execute(query).all()}
+
+
+def _order_statistics(study_id: int, timed: dict[int, int], outcomes: tuple[str, ...]) -> dict[int, tuple]:
+    """(min, median, max) of each task's times, given how many times each task has: walks along
     ix_attempt_times to the first, the middle (one or two) and the last row, reading no other time."""
     seconds = Attempt.effective_seconds
-    timed = (select(seconds).where(*counted_attempts(study_id), Attempt.task_id == task_id, seconds.is_not(None),
-                                   Attempt.outcome.in_(outcomes)))
-    parts = [timed.order_by(seconds).limit(1), timed.order_by(seconds).offset((n - 1) // 2).limit(2 - n % 2),
-             timed.order_by(seconds.desc()).limit(1)]
-    labelled = [select(literal(i).label("part"), part.subquery().c.effective_seconds) for i, part in enumerate(parts)]
-    values = [value for _, value in sorted(db.session.execute(union_all(*labelled)).all(), key=lambda r: r[0])]
-    return values[0], float(np.mean(values[1:-1])), values[-1]
+    parts = []
+    for task, n in timed.items():
+        rows = _timed(study_id, task, outcomes)
+        ends = [(0, rows.order_by(seconds).limit(1)), (1, rows.order_by(seconds).offset((n - 1) // 2).limit(2 - n % 2)),
+                (2, rows.order_by(seconds.desc()).limit(1))]
+        parts += [select(literal(task).label("task"), literal(end).label("end"), part.subquery().c.effective_seconds)
+                  for end, part in ends]
+    values: dict[int, list] = {task: [[], [], []] for task in timed}
+    for start in range(0, len(parts), 3 * _TASKS_PER_STATEMENT):
+        for task, end, value in db.session.execute(union_all(*parts[start:start + 3 * _TASKS_PER_STATEMENT])).all():
+            values[task][end].append(value)
+    return {task: (low[0], float(np.mean(middle)), high[0]) for task, (low, middle, high) in values.items()}
 
 
 def _time_stats(study_id: int, stats: pd.DataFrame, outcomes: tuple[str, ...]) -> pd.DataFrame:
     """time_stats(task_id, n, sum_log, sum_log_sq, sum_seconds, constant, median) of each task's counting times
     with one of `outcomes` (tasks without such a time are left out)."""
-    timed = stats[stats["outcome"].isin(outcomes) & (stats["timed"] > 0)]
-    sums = timed.groupby("task_id", as_index=False, sort=True).agg(
-        n=("timed", "sum"), sum_log=("sum_log", "sum"), sum_log_sq=("sum_log_sq", "sum"),
+    rows = stats[stats["outcome"].isin(outcomes)]
+    sums = rows.groupby("task_id", as_index=False, sort=True).agg(
+        n=("n", "sum"), sum_log=("sum_log", "sum"), sum_log_sq=("sum_log_sq", "sum"),
         sum_seconds=("sum_seconds", "sum"))
-    ends = [_order_statistics(study_id, int(task), outcomes, int(n)) for task, n in zip(sums["task_id"], sums["n"])]
-    sums["constant"] = [low == high for low, _, high in ends]
-    sums["median"] = [median for _, median, _ in ends]
-    return sums.astype({"n": "int64"})
+    untimed = _untimed(study_id, [int(task) for task in sums["task_id"]], outcomes)
+    sums["n"] = [int(n) - untimed.get(int(task), 0) for task, n in zip(sums["task_id"], sums["n"])]
+    sums = sums[sums["n"] > 0].reset_index(drop=True)
+    ends = _order_statistics(study_id, {int(task): int(n) for task, n in zip(sums["task_id"], sums["n"])}, outcomes)
+    sums["constant"] = [ends[int(task)][0] == ends[int(task)][2] for task in sums["task_id"]]
+    sums["median"] = [ends[int(task)][1] for task in sums["task_id"]]
+    return sums.astype({"n": "int64", "sum_log": float, "sum_log_sq": float, "sum_seconds": float})
 
 
 def _times(study_id: int, outcomes: tuple[str, ...]) -> pd.DataFrame:
@@ -168,10 +194,9 @@ def task_frame(study_id: int) -> pd.DataFrame:
 def questionnaire_scores(study_id: int, kind: str) -> pd.DataFrame:
     """sus(score): one row per counting participant's questionnaire of that kind (None = invalid).
     Scores take few values, so they are counted in SQL (on ix_questionnaire_response_scores) and expanded here."""
-    query = (select(QuestionnaireResponse.score, func.count())
-             .where(QuestionnaireResponse.study_id == study_id, QuestionnaireResponse.kind == kind)
-             .group_by(QuestionnaireResponse.score))
-    counts = _minus_excluded(query, QuestionnaireResponse.participant_id, study_id, ["score"])
+    counts = _minus_excluded({"score": QuestionnaireResponse.score},
+                             [QuestionnaireResponse.study_id == study_id, QuestionnaireResponse.kind == kind],
+                             QuestionnaireResponse.participant_id, study_id)
     scores = pd.to_numeric(counts["score"], errors="coerce").to_numpy(dtype=float)
     return pd.DataFrame({"score": np.repeat(scores, counts["n"].to_numpy())})  # NaN: an invalid questionnaire
 
@@ -179,10 +204,10 @@ def questionnaire_scores(study_id: int, kind: str) -> pd.DataFrame:
 def _resident_comments(study_id: int) -> pd.DataFrame:
     """(task_id, label, analyzer, n) of residents' own comments (not facilitator notes) that count, in one
     grouped read of ix_comment_study_task (task_id None = general; label None = unscored)."""
-    keys = [Comment.task_id, Comment.kind, Comment.sentiment_label, Comment.analyzer]
-    query = select(*keys, func.count()).where(Comment.study_id == study_id).group_by(*keys)
-    counts = _minus_excluded(query, Comment.participant_id, study_id, ["task_id", "kind", "label", "analyzer"])
-    return counts[counts["kind"] != OBSERVER].drop(columns="kind")
+    keys = {"task_id": Comment.task_id, "kind": Comment.kind, "label": Comment.sentiment_label,
+            "analyzer": Comment.analyzer}  # in index order, so the GROUP BY streams; kind is filtered after
+    counts = _minus_excluded(keys, [Comment.study_id == study_id], Comment.participant_id, study_id)
+    return counts[counts["kind"] != OBSERVER].drop(columns="kind").reset_index(drop=True)
 
 
 def sentiment_counts(study_id: int) -> pd.DataFrame:

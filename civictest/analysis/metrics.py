@@ -6,6 +6,7 @@ the small-sample point-estimate rule and the N-1 factor are written here. Inputs
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -72,6 +73,12 @@ def _z(confidence: float) -> float:
     """Two-sided critical z, e.g. norm.ppf(0.975) for 0.95."""
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    return _critical_z(float(confidence))
+
+
+@functools.lru_cache(maxsize=16)
+def _critical_z(confidence: float) -> float:
+    """norm.ppf is slow next to everything else a report computes per task, and a report asks for few levels."""
     return float(stats.norm.ppf(1 - (1 - confidence) / 2))
 
 
