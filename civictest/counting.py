@@ -19,13 +19,14 @@ differ from the rule, for tests and `flask --app app data check-counts`.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement, CompoundSelect, Connection, Select, and_, case, exists, false, func, inspect, not_, or_, select,
-    true, union, update,
+    ColumnElement, CompoundSelect, Connection, Select, Update, and_, bindparam, case, exists, false, func, inspect,
+    not_, or_, select, true, union, update,
 )
 from sqlalchemy.orm import Session
 
@@ -73,15 +74,32 @@ def _rule(attempt: Any) -> dict[str, ColumnElement]:
             "effective_log_seconds": func.ln(seconds)}
 
 
-def refresh(connection: Connection, participant_ids: Iterable[int] = (), *, task_id: int | None = None,
-            session_ids: Iterable[int] = (), study_id: int | None = None) -> None:
-    """Recompute the stored values of the attempts of these participants (of one task only, given task_id),
-    of every participant of these sessions, or of a whole study."""
+def refresh_answer(connection: Connection, participant_id: int, task_id: int) -> None:
+    """Recompute the stored values of one participant's attempts at one task: after an answer is stored.
+    The hot path of every resident answer, so its statements are built once per process; locks as _lock."""
+    lock, statement = _answer_statements()
+    if connection.dialect.name == "postgresql":
+        connection.execute(lock, {"person": participant_id})
+    connection.execute(statement, {"person": participant_id, "task": task_id})
+
+
+@functools.cache
+def _answer_statements() -> tuple[Select, Update]:
+    person = bindparam("person")  # not a column's name: UPDATE reserves those for its SET values
+    lock = select(_PARTICIPANT.c.id).where(_PARTICIPANT.c.id == person).with_for_update(key_share=True)
+    statement = (update(_ATTEMPT).where(_ATTEMPT.c.participant_id == person, _ATTEMPT.c.task_id == bindparam("task"))
+                 .values(**_rule(_ATTEMPT)))
+    return lock, statement
+
+
+def refresh(connection: Connection, participant_ids: Iterable[int] = (), *, session_ids: Iterable[int] = (),
+            study_id: int | None = None) -> None:
+    """Recompute the stored values of the attempts of these participants, of every participant of these
+    sessions, or of a whole study."""
     people, sessions = sorted(set(participant_ids)), sorted(set(session_ids))
     scopes = []
     if people:
-        scope = _ATTEMPT.c.participant_id.in_(people)
-        scopes.append(scope if task_id is None else and_(scope, _ATTEMPT.c.task_id == task_id))
+        scopes.append(_ATTEMPT.c.participant_id.in_(people))
     if sessions:
         in_sessions = select(_PARTICIPANT.c.id).where(_PARTICIPANT.c.session_id.in_(sessions))
         scopes.append(_ATTEMPT.c.participant_id.in_(in_sessions))
@@ -95,7 +113,7 @@ def refresh(connection: Connection, participant_ids: Iterable[int] = (), *, task
 
 
 def _lock(connection: Connection, participant_ids: list[int]) -> None:
-    """PostgreSQL: serialise refreshes of one participant, so that a self attempt and an observer attempt
+    """PostgreSQL: serialise refreshes of a participant, so that a self attempt and an observer attempt
     stored at the same moment cannot both stay counted (each refresh would miss the other's uncommitted row).
     FOR NO KEY UPDATE does not conflict with the KEY SHARE locks the attempt inserts' foreign keys hold.
     SQLite writers are serialised already."""

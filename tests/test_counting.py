@@ -171,7 +171,7 @@ def test_a_self_and_an_observer_answer_stored_at_the_same_moment_leave_one_count
 
     def store(connection, source):  # noqa: ANN001, ANN202
         connection.execute(insert(Attempt).values(**row, source=source, idempotency_key=uuid.uuid4().hex))
-        counting.refresh(connection, [person.id], task_id=task.id)
+        counting.refresh_answer(connection, person.id, task.id)
 
     with db.engine.connect() as first, db.engine.connect() as second:
         store(first, "observer")  # holds the participant's lock until it commits

@@ -57,7 +57,7 @@ def record_observation(person: Participant, task_id: int, answer: dict, key: str
         seconds=seconds if seconds > 0 else None, idempotency_key=key,
     ))
     if attempt_id is not None:
-        counting.refresh(db.session.connection(), [person.id], task_id=task_id)  # the resident's own stops counting
+        counting.refresh_answer(db.session.connection(), person.id, task_id)  # the resident's own stops counting
         note = build_comment(answer.get("notes") or "", participant_id=person.id, study_id=person.session.study_id,
                              task_id=task_id, attempt_id=attempt_id, kind="observer")
         if note is not None:

@@ -146,7 +146,7 @@ def record_attempt(person: Participant, task_id: int, answer: dict, key: str, se
         idempotency_key=key,
     ))
     if attempt_id is not None:
-        counting.refresh(db.session.connection(), [person.id], task_id=task_id)
+        counting.refresh_answer(db.session.connection(), person.id, task_id)
         _add_comment(answer.get("comment"), person, task_id=task_id, attempt_id=attempt_id, kind="task")
         _lock_study(person.session.study)
     db.session.commit()
