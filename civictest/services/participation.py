@@ -159,13 +159,14 @@ def record_attempt(person: Participant, task_id: int, answer: dict, key: str, se
         raise InvalidInput("outcome")
     ended = utcnow()
     seconds = _seconds(served_at, ended, answer.get("client_seconds"))
+    comment = _scored_comment(answer.get("comment"), person, task_id=task_id, kind="task")
     attempt_id = insert_once(Attempt, dict(
         participant_id=person.id, study_id=person.session.study_id, task_id=task_id, outcome=answer["outcome"],
         source="self", seq=answer.get("seq"), started_at=served_at, ended_at=ended, seconds=seconds,
         idempotency_key=key,
     ))
     if attempt_id is not None:
-        _add_comment(answer.get("comment"), person, task_id=task_id, attempt_id=attempt_id, kind="task")
+        _insert_comment(comment, attempt_id=attempt_id)
         _lock_study(person.session.study)
     db.session.commit()
     return attempt_id is not None
@@ -175,11 +176,12 @@ def record_questionnaire(person: Participant, kind: str, items: list[int], comme
     """Store the SUS or UMUX-Lite answers with their score, and the overall comment, once."""
     _ensure_open(person.session)
     score = sus_score(items) if kind == "sus" else umux_lite(*items)["umux_lite"]
+    overall = _scored_comment(comment, person, kind="overall")
     response_id = insert_once(QuestionnaireResponse, dict(
         participant_id=person.id, kind=kind, items=list(items), score=score, idempotency_key=key,
     ))
     if response_id is not None:
-        _add_comment(comment, person, kind="overall")
+        _insert_comment(overall)
         person.finished_at = utcnow()
     db.session.commit()
     return response_id is not None
@@ -209,12 +211,18 @@ def _seconds(served_at: datetime, ended: datetime, client_seconds: float | None)
     return server if server > 0 else None
 
 
-def _add_comment(text: str | None, person: Participant, **fields: object) -> None:
-    """Insert the scrubbed and scored comment in the caller's transaction (a plain INSERT: nothing reads the
-    row back in this request, and an ORM object's flush cost four times as much)."""
-    values = comment_values(text or "", participant_id=person.id, study_id=person.session.study_id, **fields)
+def _scored_comment(text: str | None, person: Participant, **fields: object) -> dict | None:
+    """The comment's row, scrubbed and scored before the answer's INSERT: on SQLite the write lock is held
+    from the first INSERT to the commit, and every other worker's answer waits for it meanwhile."""
+    return comment_values(text or "", participant_id=person.id, study_id=person.session.study_id, **fields)
+
+
+def _insert_comment(values: dict | None, **fields: object) -> None:
+    """A plain INSERT in the caller's transaction: nothing reads the row back in this request, and an ORM
+    object's flush cost four times as much."""
     if values is not None:
-        db.session.execute(_insert_statement(Comment, db.session.get_bind().dialect.name, on_conflict=False), values)
+        statement = _insert_statement(Comment, db.session.get_bind().dialect.name, on_conflict=False)
+        db.session.execute(statement, {**values, **fields})
 
 
 def _lock_study(study: Study) -> None:
