@@ -24,6 +24,12 @@ FREQUENCY_CHOICES = [("daily", _l("ほぼ毎日")), ("weekly", _l("週に1回く
                      ("rarely", _l("ほとんど使わない")), ("never", _l("使ったことがない")), ("", _l("答えない"))]
 
 
+def _hidden_field() -> HiddenField:
+    """A hidden input with an empty label: it is never shown, and WTForms would otherwise translate a label
+    made from the field name whenever the form is built (the only use of the page language on an answer)."""
+    return HiddenField(label="")
+
+
 def _comment_field() -> TextAreaField:
     return TextAreaField(
         _l("ご意見（任意）"),
@@ -34,7 +40,7 @@ def _comment_field() -> TextAreaField:
 class ConsentForm(CivicForm):
     agree = BooleanField(_l("上記の説明を読み、参加に同意します"),
                          validators=[InputRequired(_l("参加するには、同意のチェックを入れてください"))])
-    key = HiddenField()
+    key = _hidden_field()
 
 
 class ProfileForm(CivicForm):
@@ -58,8 +64,8 @@ class TaskAnswerForm(CivicForm):
     seq = RadioField(_l("全体として、このタスクはどのくらい難しかったですか、それとも簡単でしたか"),
                      choices=[(str(i), str(i)) for i in range(1, 8)], validators=[Optional()])
     comment = _comment_field()
-    ticket = HiddenField()
-    client_seconds = HiddenField()
+    ticket = _hidden_field()
+    client_seconds = _hidden_field()
 
 
 class ReceiptForm(CivicForm):
@@ -77,7 +83,7 @@ def questionnaire_form(kind: str, items: list[str], formdata=None) -> CivicForm:
 
     class QuestionnaireForm(CivicForm):
         comment = _comment_field()
-        key = HiddenField()
+        key = _hidden_field()
 
     for number, text in enumerate(items, 1):
         field = RadioField(text, choices=[(str(i), str(i)) for i in range(1, points + 1)],
