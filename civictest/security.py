@@ -21,6 +21,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+NO_STORE_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/participate")
 STAFF_ROLES = ("admin", "service_team", "product_owner", "facilitator")
 
 
@@ -44,12 +45,15 @@ def load_user(user_key: str) -> User | None:
 
 
 def add_security_headers(response):  # noqa: ANN001, ANN201
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    """Every header below unless the view set its own (Headers.setdefault raises and catches a KeyError per
+    missing header, so the names present are read once instead)."""
+    present = {name.lower() for name in response.headers.keys()}
+    wanted = dict(SECURITY_HEADERS)
     if current_app.config.get("SESSION_COOKIE_SECURE"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.path.startswith(("/manage", "/review", "/compare", "/facilitate", "/api", "/participate")):
-        response.headers.setdefault("Cache-Control", "no-store")
+        wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.path.startswith(NO_STORE_PREFIXES):
+        wanted["Cache-Control"] = "no-store"
+    response.headers.extend((name, value) for name, value in wanted.items() if name.lower() not in present)
     return response
 
 

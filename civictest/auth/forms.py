@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from civictest.forms import CivicForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CivicForm):
     email = EmailField(_l("メールアドレス"), validators=[DataRequired(_l("メールアドレスを入力してください")), Length(max=254)])
     password = PasswordField(_l("パスワード"), validators=[DataRequired(_l("パスワードを入力してください")), Length(max=256)])
     next = HiddenField()

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from civictest.forms import CivicForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -8,7 +8,7 @@ from civictest.participate.forms import OUTCOME_CHOICES
 ASSISTANCE_CHOICES = [("none", _l("なし")), ("hint", _l("ヒントを出した")), ("took_over", _l("代わりに操作した"))]
 
 
-class ObservationForm(FlaskForm):
+class ObservationForm(CivicForm):
     outcome = RadioField(_l("観察した結果"), choices=OUTCOME_CHOICES + [("not_attempted", _l("実施しなかった（機器の不具合など）"))],
                          validators=[InputRequired(_l("結果を選んでください"))])
     assistance = RadioField(_l("支援"), choices=ASSISTANCE_CHOICES, default="none", validators=[Optional()])
@@ -17,5 +17,5 @@ class ObservationForm(FlaskForm):
     timed = HiddenField()  # "1" once the start button was pressed: only then is the time on task kept
 
 
-class TimerForm(FlaskForm):
+class TimerForm(CivicForm):
     """The start button: a POST that returns the page with a signed start time (no server-side state)."""

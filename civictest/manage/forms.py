@@ -1,6 +1,6 @@
 """Authoring forms. Lengths match the columns so that nothing is cut silently."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from civictest.forms import CivicForm
 from wtforms import widgets
 from wtforms import (
     BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField,
@@ -26,13 +26,13 @@ def _no_nul(form, field):  # noqa: ANN001
         raise ValidationError(_l("使用できない文字が含まれています"))
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(CivicForm):
     code = StringField(_l("部局コード"), validators=[required, Length(max=40), Regexp(r"^[a-z0-9-]+$", message=_l("半角英小文字・数字・ハイフンで入力してください"))])
     name_ja = StringField(_l("名称（日本語）"), validators=[required, Length(max=200), _no_nul])
     name_en = StringField(_l("名称（英語）"), validators=[Optional(), Length(max=200), _no_nul])
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(CivicForm):
     department_id = SelectField(_l("担当部局"), coerce=int, validators=[required])
     name_ja = StringField(_l("サービス名（日本語）"), validators=[required, Length(max=200), _no_nul])
     name_en = StringField(_l("サービス名（英語）"), validators=[Optional(), Length(max=200), _no_nul])
@@ -42,7 +42,7 @@ class ServiceForm(FlaskForm):
     publish_fixes = BooleanField(_l("「いただいた声と改善」ページを公開する"))
 
 
-class TaskForm(FlaskForm):
+class TaskForm(CivicForm):
     title_ja = StringField(_l("タスク名（日本語）"), validators=[required, Length(max=200), _no_nul])
     title_en = StringField(_l("タスク名（英語）"), validators=[Optional(), Length(max=200), _no_nul])
     instructions_ja = TextAreaField(_l("参加者への説明（日本語）"), validators=[required, Length(max=5000), _no_nul])
@@ -51,7 +51,7 @@ class TaskForm(FlaskForm):
     start_url = URLField(_l("開始URL"), validators=[Optional(), Length(max=500), _no_nul])
 
 
-class IterationForm(FlaskForm):
+class IterationForm(CivicForm):
     label = StringField(_l("版の名前"), validators=[required, Length(max=200), _no_nul])
     starts_on = DateField(_l("開始日"), validators=[Optional()])
     ends_on = DateField(_l("終了日"), validators=[Optional()])
@@ -59,13 +59,13 @@ class IterationForm(FlaskForm):
     published = BooleanField(_l("結果をオープンデータとして公開する"))
 
 
-class StudyForm(FlaskForm):
+class StudyForm(CivicForm):
     questionnaire = SelectField(_l("アンケート"), choices=[(q, q.upper().replace("_", "-")) for q in QUESTIONNAIRES])
     minutes_expected = IntegerField(_l("所要時間の目安（分）"), validators=[required, NumberRange(1, 240)])
     partial_counts_as_success = BooleanField(_l("「難しかったができた」を完了として数える"))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(CivicForm):
     name = StringField(_l("セッション名"), validators=[required, Length(max=200), _no_nul])
     mode = SelectField(_l("実施形態"), choices=[("remote", _l("オンライン")), ("in_person", _l("対面"))])
     venue_name = StringField(_l("会場名"), validators=[Optional(), Length(max=200), _no_nul])
@@ -77,7 +77,7 @@ class SessionForm(FlaskForm):
     excluded = BooleanField(_l("無効として集計から除外する"))
 
 
-class UserForm(FlaskForm):
+class UserForm(CivicForm):
     email = EmailField(_l("メールアドレス"), validators=[required, Email(_l("メールアドレスの形式で入力してください")), Length(max=254)])
     display_name = StringField(_l("表示名"), validators=[Optional(), Length(max=100), _no_nul])
     role = SelectField(_l("役割"), choices=[(r, r) for r in ROLES])

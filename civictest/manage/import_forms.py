@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from civictest.forms import CivicForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField
 
@@ -82,17 +82,17 @@ def problem_rows(plan: ImportPlan, limit: int = 500) -> list[tuple[str, str, str
     return rows
 
 
-class UploadForm(FlaskForm):
+class UploadForm(CivicForm):
     file = FileField(_l("ファイル（CSV または Excel の .xlsx、20MBまで）"),
                      validators=[FileRequired(_l("ファイルを選んでください"))])
 
 
-def mapping_form(sheet: Sheet, plan: ImportPlan, formdata: object = None) -> FlaskForm:
+def mapping_form(sheet: Sheet, plan: ImportPlan, formdata: object = None) -> CivicForm:
     """A form with one column select per field and one code select per outcome word found in the file."""
     columns = [("", _("（使わない）"))] + [(str(i), sheet.column_label(i)) for i in range(len(sheet.headers))]
     codes = [("", _("（読み取れない）"))] + [(code, str(OUTCOME_LABELS[code])) for code in OUTCOME_CODES]
 
-    class MappingForm(FlaskForm):
+    class MappingForm(CivicForm):
         token = HiddenField()
 
     for name in FIELDS:

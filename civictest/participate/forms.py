@@ -1,6 +1,6 @@
 """Resident forms: every question has a visible label, optional ones say so, errors are in plain words."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from civictest.forms import CivicForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
@@ -24,6 +24,12 @@ FREQUENCY_CHOICES = [("daily", _l("ほぼ毎日")), ("weekly", _l("週に1回く
                      ("rarely", _l("ほとんど使わない")), ("never", _l("使ったことがない")), ("", _l("答えない"))]
 
 
+def _hidden_field() -> HiddenField:
+    """A hidden input with an empty label: it is never shown, and WTForms would otherwise translate a label
+    made from the field name whenever the form is built (the only use of the page language on an answer)."""
+    return HiddenField(label="")
+
+
 def _comment_field() -> TextAreaField:
     return TextAreaField(
         _l("ご意見（任意）"),
@@ -31,13 +37,13 @@ def _comment_field() -> TextAreaField:
     )
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(CivicForm):
     agree = BooleanField(_l("上記の説明を読み、参加に同意します"),
                          validators=[InputRequired(_l("参加するには、同意のチェックを入れてください"))])
-    key = HiddenField()
+    key = _hidden_field()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(CivicForm):
     age_band = RadioField(_l("年代"), choices=AGE_CHOICES, default="", validators=[Optional()])
     postal_code = StringField(
         _l("お住まいの郵便番号（任意）"),
@@ -52,17 +58,17 @@ class ProfileForm(FlaskForm):
                                       validators=[Optional()])
 
 
-class TaskAnswerForm(FlaskForm):
+class TaskAnswerForm(CivicForm):
     outcome = RadioField(_l("このタスクはできましたか"), choices=OUTCOME_CHOICES,
                          validators=[InputRequired(_l("できたかどうかを選んでください"))])
     seq = RadioField(_l("全体として、このタスクはどのくらい難しかったですか、それとも簡単でしたか"),
                      choices=[(str(i), str(i)) for i in range(1, 8)], validators=[Optional()])
     comment = _comment_field()
-    ticket = HiddenField()
-    client_seconds = HiddenField()
+    ticket = _hidden_field()
+    client_seconds = _hidden_field()
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(CivicForm):
     receipt_code = StringField(_l("受付番号"), validators=[InputRequired(_l("受付番号を入力してください")), Length(max=40)])
 
 
@@ -71,13 +77,13 @@ class WithdrawForm(ReceiptForm):
                            validators=[InputRequired(_l("取り消すには、確認のチェックを入れてください"))])
 
 
-def questionnaire_form(kind: str, items: list[str], formdata=None) -> FlaskForm:  # noqa: ANN001
+def questionnaire_form(kind: str, items: list[str], formdata=None) -> CivicForm:  # noqa: ANN001
     """A SUS (10 items, 1-5) or UMUX-Lite (2 items, 1-7) form built from the instrument's item texts."""
     points = 5 if kind == "sus" else 7
 
-    class QuestionnaireForm(FlaskForm):
+    class QuestionnaireForm(CivicForm):
         comment = _comment_field()
-        key = HiddenField()
+        key = _hidden_field()
 
     for number, text in enumerate(items, 1):
         field = RadioField(text, choices=[(str(i), str(i)) for i in range(1, points + 1)],

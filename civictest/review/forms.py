@@ -1,7 +1,7 @@
 """Review forms. Choices that depend on the service (iterations, tasks, owners) are filled in by the view."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from civictest.forms import CivicForm
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -36,7 +36,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class FindingForm(FlaskForm):
+class FindingForm(CivicForm):
     title = StringField(_l("件名"), validators=[DataRequired(_l("件名を入力してください")), Length(max=200), _no_nul])
     description = TextAreaField(_l("説明"), validators=[Optional(), Length(max=10000), _no_nul])
     severity = RadioField(_l("重要度"), coerce=int, validators=[DataRequired(_l("重要度を選んでください"))])
@@ -67,7 +67,7 @@ class FindingForm(FlaskForm):
             "public_summary_ja", "public_summary_en")}
 
 
-class StatusForm(FlaskForm):
+class StatusForm(CivicForm):
     # Any status is accepted here: the status machine in services.findings refuses a wrong move in words.
     status = RadioField(_l("新しい状態"), validate_choice=False, validators=[DataRequired(_l("新しい状態を選んでください"))])
     fixed_in_id = SelectField(_l("修正した版"), coerce=_optional_int, validate_choice=False, validators=[Optional()])
@@ -81,7 +81,7 @@ class StatusForm(FlaskForm):
         return self
 
 
-class BulkForm(FlaskForm):
+class BulkForm(CivicForm):
     """One action on the comments ticked in the inbox: add a tag, or attach them to a finding as evidence."""
 
     comment_ids = SelectMultipleField(coerce=int, validate_choice=False)
@@ -90,6 +90,6 @@ class BulkForm(FlaskForm):
     finding_id = SelectField(_l("課題"), coerce=_optional_int, validate_choice=False, validators=[Optional()])
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(CivicForm):
     comment_ids = SelectMultipleField(coerce=int, validate_choice=False)
     attempt_ids = SelectMultipleField(coerce=int, validate_choice=False)

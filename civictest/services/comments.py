@@ -9,6 +9,15 @@ MAX_COMMENT_LENGTH = 2000
 
 def build_comment(text: str, **fields: object) -> Comment | None:
     """A Comment row for `text` after PII scrubbing and sentiment scoring; None for blank text."""
+    values = comment_values(text, **fields)
+    return None if values is None else Comment(**values)
+
+
+def comment_values(text: str, **fields: object) -> dict | None:
+    """The columns of a Comment row for `text` after PII scrubbing and sentiment scoring; None for blank text.
+
+    For callers that insert the row directly (a resident's answer) instead of through an ORM object.
+    """
     text = (text or "").replace("\x00", "").strip()
     if not text:
         return None
@@ -16,7 +25,7 @@ def build_comment(text: str, **fields: object) -> Comment | None:
 
     scrubbed = scrub_pii(text)
     sentiment = analyze(scrubbed.text)
-    return Comment(
+    return dict(
         text=scrubbed.text,
         redactions=",".join(scrubbed.redactions),
         lang=sentiment.lang,

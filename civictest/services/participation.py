@@ -10,8 +10,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Insert, Select, bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -21,7 +22,7 @@ from civictest.extensions import db
 from civictest.models import Attempt, Comment, Participant, QuestionnaireResponse, Study, StudyTask, TestSession
 from civictest.models.base import utcnow
 from civictest.services.catalog import INVITE_ALPHABET
-from civictest.services.comments import build_comment
+from civictest.services.comments import comment_values
 from civictest.services.errors import InvalidInput, NotFound, SessionClosed
 
 MAX_INVITE_CODE_LENGTH = 64
@@ -76,12 +77,21 @@ def participant(public_id: str | None) -> Participant | None:
     """The participant a browser session points at, unless withdrawn."""
     if not public_id:
         return None
-    # One query for what every resident page needs: the participant, their session, study and task list.
-    query = select(Participant).where(Participant.public_id == public_id).options(
-        joinedload(Participant.session).joinedload(TestSession.study).selectinload(Study.study_tasks)
-    )
-    found = db.session.scalar(query)
+    found = db.session.scalars(_participant_query(), {"public_id": public_id}).unique().first()
     return found if found is not None and not found.withdrawn else None
+
+
+@cache
+def _participant_query() -> Select:
+    """One query for what every resident page needs: the participant, their session, study and task list.
+
+    Built once per process with a bound parameter: SQLAlchemy then reuses its cache key too, and building
+    this eager-loading statement cost more than running it. The task list is joined (a handful of rows)
+    rather than a second SELECT ... IN query.
+    """
+    return select(Participant).where(Participant.public_id == bindparam("public_id")).options(
+        joinedload(Participant.session).joinedload(TestSession.study).joinedload(Study.study_tasks)
+    )
 
 
 def by_receipt_code(code: str) -> Participant | None:
@@ -114,14 +124,24 @@ def next_step(person: Participant) -> Step:
     """The first unanswered step: a resident who comes back continues where they stopped."""
     if not person.profile_done:
         return Step("profile")
-    answered = set(db.session.scalars(
-        select(Attempt.task_id).where(Attempt.participant_id == person.id, Attempt.source == "self")
-    ))
+    answered = set(db.session.scalars(_answered_tasks_query(), {"participant_id": person.id}))
     for study_task in person.session.study.study_tasks:
         if study_task.task_id not in answered:
             return Step("task", study_task.position)
-    done = db.session.scalar(select(QuestionnaireResponse.id).where(QuestionnaireResponse.participant_id == person.id))
+    done = db.session.scalar(_questionnaire_done_query(), {"participant_id": person.id})
     return Step("thanks") if done else Step("questionnaire")
+
+
+# next_step runs after every answer; its statements are built once (see _participant_query).
+@cache
+def _answered_tasks_query() -> Select:
+    return select(Attempt.task_id).where(Attempt.participant_id == bindparam("participant_id"),
+                                         Attempt.source == "self")
+
+
+@cache
+def _questionnaire_done_query() -> Select:
+    return select(QuestionnaireResponse.id).where(QuestionnaireResponse.participant_id == bindparam("participant_id"))
 
 
 def task_at(person: Participant, position: int) -> StudyTask:
@@ -140,6 +160,7 @@ def record_attempt(person: Participant, task_id: int, answer: dict, key: str, se
         raise InvalidInput("outcome")
     ended = utcnow()
     seconds = _seconds(served_at, ended, answer.get("client_seconds"))
+    comment = _scored_comment(answer.get("comment"), person, task_id=task_id, kind="task")
     attempt_id = insert_once(Attempt, dict(
         participant_id=person.id, study_id=person.session.study_id, task_id=task_id, outcome=answer["outcome"],
         source="self", seq=answer.get("seq"), started_at=served_at, ended_at=ended, seconds=seconds,
@@ -147,7 +168,7 @@ def record_attempt(person: Participant, task_id: int, answer: dict, key: str, se
     ))
     if attempt_id is not None:
         counting.refresh_answer(db.session.connection(), person.id, task_id)
-        _add_comment(answer.get("comment"), person, task_id=task_id, attempt_id=attempt_id, kind="task")
+        _insert_comment(comment, attempt_id=attempt_id)
         _lock_study(person.session.study)
     db.session.commit()
     return attempt_id is not None
@@ -157,12 +178,13 @@ def record_questionnaire(person: Participant, kind: str, items: list[int], comme
     """Store the SUS or UMUX-Lite answers with their score, and the overall comment, once."""
     _ensure_open(person.session)
     score = sus_score(items) if kind == "sus" else umux_lite(*items)["umux_lite"]
+    overall = _scored_comment(comment, person, kind="overall")
     response_id = insert_once(QuestionnaireResponse, dict(
         participant_id=person.id, study_id=person.session.study_id, kind=kind, items=list(items), score=score,
         idempotency_key=key,
     ))
     if response_id is not None:
-        _add_comment(comment, person, kind="overall")
+        _insert_comment(overall)
         person.finished_at = utcnow()
     db.session.commit()
     return response_id is not None
@@ -192,10 +214,18 @@ def _seconds(served_at: datetime, ended: datetime, client_seconds: float | None)
     return server if server > 0 else None
 
 
-def _add_comment(text: str | None, person: Participant, **fields: object) -> None:
-    comment = build_comment(text or "", participant_id=person.id, study_id=person.session.study_id, **fields)
-    if comment is not None:
-        db.session.add(comment)
+def _scored_comment(text: str | None, person: Participant, **fields: object) -> dict | None:
+    """The comment's row, scrubbed and scored before the answer's INSERT: on SQLite the write lock is held
+    from the first INSERT to the commit, and every other worker's answer waits for it meanwhile."""
+    return comment_values(text or "", participant_id=person.id, study_id=person.session.study_id, **fields)
+
+
+def _insert_comment(values: dict | None, **fields: object) -> None:
+    """A plain INSERT in the caller's transaction: nothing reads the row back in this request, and an ORM
+    object's flush cost four times as much."""
+    if values is not None:
+        statement = _insert_statement(Comment, db.session.get_bind().dialect.name, on_conflict=False)
+        db.session.execute(statement, {**values, **fields})
 
 
 def _lock_study(study: Study) -> None:
@@ -204,8 +234,25 @@ def _lock_study(study: Study) -> None:
 
 
 def insert_once(model: type, values: dict) -> int | None:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when it already existed."""
-    dialect = db.session.get_bind().dialect.name
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when it already existed.
+
+    A Core INSERT on the model's table, which does not flush pending ORM objects by itself: flushed here
+    first, so that the row may refer to objects added earlier in the transaction.
+    """
+    db.session.flush()
+    statement = _insert_statement(model, db.session.get_bind().dialect.name, on_conflict=True)
+    return db.session.execute(statement, values).scalar()
+
+
+@cache
+def _insert_statement(model: type, dialect: str, *, on_conflict: bool) -> Insert:
+    """An INSERT into the model's table taking its values as parameters, built once per process.
+
+    Building an ORM insert with .values() on every answer cost several times more than running it; the
+    table's Python-side column defaults (created_at) still apply to a Core INSERT.
+    """
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
-    return db.session.execute(statement).scalar()
+    statement = insert(model.__table__)
+    if on_conflict:
+        statement = statement.on_conflict_do_nothing().returning(model.__table__.c.id)
+    return statement
