@@ -12,7 +12,6 @@ needs the vector (comparisons: Welch on log times). No ORM objects for big reads
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,17 +19,15 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, func, literal, select, true, union_all
 
 from civictest.analysis.report import IterationData
-from civictest.counting import NOT_ATTEMPTED, OBSERVER, SELF, counted_participants, excluded_participants
-from civictest.extensions import db
-from civictest.models import (
-    Attempt, Comment, Iteration, Participant, QuestionnaireResponse, Study, StudyTask, Task, TestSession,
+from civictest.counting import (  # the rule's names, also used from here by other modules
+    NOT_ATTEMPTED, OBSERVER, SELF, counted_participants, excluded_participants,
 )
+from civictest.extensions import db
+from civictest.models import Attempt, Comment, Iteration, Participant, QuestionnaireResponse, Study, StudyTask, Task
 
-__all__ = ["NOT_ATTEMPTED", "OBSERVER", "SELF", "excluded_participants", "reportable"]  # re-exported rules
 SEQ_HARD_MAX = 4  # METRICS 13: a rating of 4 or less makes an attempt inconvenient
 SEGMENTS = {"age_band": "age_band", "municipality": "municipality_code", "device": "device",
             "assistive_technology": "assistive_technology"}
-Row = Mapping[str, Any]
 
 
 # ---------------------------------------------------------------- the rule, as conditions
