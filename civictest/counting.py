@@ -56,7 +56,7 @@ def counted_participants(study_id: int) -> Select:
 
 # ---------------------------------------------------------------- attempts
 def _rule(attempt: Any) -> dict[str, ColumnElement]:
-    """counts, effective_seq and effective_seconds of the attempt row `attempt` (a table or alias), in SQL."""
+    """The stored values (counts and the effective SEQ, time and ln time) of the attempt row `attempt`, in SQL."""
     other = _ATTEMPT.alias("other")
     same_task = and_(other.c.participant_id == attempt.c.participant_id, other.c.task_id == attempt.c.task_id)
     participant_counts = exists().where(
