@@ -101,7 +101,7 @@ def _attempt_frames(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return attempts, ratings
 
 
-def _timed(study_id: int, task_id: ColumnElement | int, outcomes: tuple[str, ...]) -> Select:
+def _timed(study_id: int, task_id: int, outcomes: tuple[str, ...]) -> Select:
     """Effective times of counting attempts of a task with one of `outcomes` (on ix_attempt_times)."""
     seconds = Attempt.effective_seconds
     return select(seconds).where(*counted_attempts(study_id), Attempt.task_id == task_id, seconds.is_not(None),
@@ -282,7 +282,11 @@ def iteration_ids(service_id: int) -> list[int]:
 
 def trend_points(service_id: int) -> list[tuple[dict, IterationData]]:
     """(meta, data without times) for each iteration of a service, in number order."""
-    return [(iteration_meta(i), iteration_data(i, with_times=False)) for i in iteration_ids(service_id)]
+    points = []
+    for iteration_id in iteration_ids(service_id):
+        frames = iteration_data(iteration_id, with_times=False)
+        points.append((iteration_meta(iteration_id, frames.sentiment_counts), frames))
+    return points
 
 
 def segment_counts(iteration_id: int) -> pd.DataFrame:

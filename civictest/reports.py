@@ -56,11 +56,12 @@ def _iteration_of(service: Service, iteration_id: int) -> Iteration:
 def compare(service: Service, base_id: int, candidate_id: int, *, alpha: float = 0.05) -> dict:
     """Candidate vs base iteration of one service (METRICS 7; differences are candidate minus base)."""
     base, candidate = _iteration_of(service, base_id), _iteration_of(service, candidate_id)
-    base_meta, candidate_meta = data.iteration_meta(base.id), data.iteration_meta(candidate.id)
+    base_frames, candidate_frames = data.iteration_data(base.id), data.iteration_data(candidate.id)
+    base_meta = data.iteration_meta(base.id, base_frames.sentiment_counts)
+    candidate_meta = data.iteration_meta(candidate.id, candidate_frames.sentiment_counts)
     result = analysis_compare.compare_iterations(
-        data.iteration_data(base.id), data.iteration_data(candidate.id), alpha=alpha,
-        questionnaire=candidate_meta["questionnaire"] or "sus",
-        partial_counts_as_success=bool(data.study_of(candidate.id).partial_counts_as_success))
+        base_frames, candidate_frames, alpha=alpha, questionnaire=candidate_meta["questionnaire"] or "sus",
+        partial_counts_as_success=candidate_meta["partial_counts_as_success"])
     return {"service": service_summary(service), "base": base_meta, "candidate": candidate_meta,
             "counting": COUNTING, **result}
 
