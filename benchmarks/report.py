@@ -14,16 +14,16 @@ a comment on 10% of attempts and a SUS questionnaire per resident.
 Timed, median of --rounds (interleaved, so load from other processes hits all alike):
   bare     SELECT task_id, outcome, count(*) FROM attempt WHERE study_id = ? GROUP BY task_id, outcome
            (the reported iteration's N rows; bare x2 is the same over both iterations' 2N rows)
-  sql      data.iteration_data as the report calls it (every query: counts, ratings, time sums and medians,
-           SUS, sentiment)
+  sql      data.iteration_data as the report calls it (every query: the tally's counts, ratings and time sums,
+           the medians, SUS, sentiment)
   report   reports.iteration_report (sql plus the statistics); ratio = report / bare (target <= 3)
   compare  reports.compare of the two iterations; ratio = compare / bare x2
 Memory: the tracemalloc peak of one extra report (Python allocations; tracing is not timed) and the
 process's peak resident set during the timed runs (VmHWM, reset before them; ru_maxrss where not Linux).
 The schema is the models' plus one index for the bare query alone (study_id, task_id, outcome), so that the
 reference is a streaming GROUP BY over an index made for it. The generator inserts rows without the app, then
-stores which attempts count with civictest.counting.refresh over each study, as a migration would (that time
-is part of "gen s").
+stores which attempts count, and their tally, with civictest.counting.refresh over each study, as a migration
+would (that time is part of "gen s").
 """
 from __future__ import annotations
 

@@ -12,28 +12,39 @@ out in every report: a report then reads one range of a covering index (study_id
 share of withdrawn residents, invalid sessions or observed tasks. Working it out per read cost 15-60x a bare
 GROUP BY at 1,000,000 attempts on SQLite (README, Performance).
 
-The stored values are refreshed in the same transaction as every change they depend on: an after_flush listener
-covers ORM changes (attempts added, changed or deleted, a participant withdrawn, a session excluded), and code
-that inserts attempts with Core statements calls refresh() itself. stale() lists rows whose stored values
-differ from the rule, for tests and `flask --app app data check-counts`.
+The counting attempts are also summed per study, task, outcome, effective SEQ and source in AttemptTally, the
+table a report reads: a few hundred rows instead of every attempt (a GROUP BY over 1,000,000 attempts costs
+more than the rest of a report). Every refresh reads the stored values of the rows it is about to change,
+changes them, and adds the difference to the tally, in the same transaction; a whole study's tally is rebuilt
+in SQL instead. Hence one rule for the tally: it is the sum of the attempt rows as stored, and only the
+functions here change the values it is made of.
+
+The stored values are refreshed in the same transaction as every change they depend on: listeners cover ORM
+changes (attempts added, changed or deleted, a participant withdrawn, a session excluded), and code that
+inserts attempts with Core statements calls refresh_answer() itself. stale() and stale_tallies() list what
+differs from the rule, for tests and `flask --app app check-counts`.
 """
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement, CompoundSelect, Connection, Select, Update, and_, bindparam, case, exists, false, func, inspect,
-    not_, or_, select, true, union, update,
+    ColumnElement, CompoundSelect, Connection, Insert, Select, Update, and_, bindparam, case, delete, exists, false,
+    func, insert, inspect, not_, or_, select, true, union, update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from civictest.models import Attempt, Participant, TestSession
+from civictest.models import Attempt, AttemptTally, Participant, TestSession
 
 NOT_ATTEMPTED, SELF, OBSERVER = "not_attempted", "self", "observer"
+NO_RATING = 0  # AttemptTally.seq of attempts without an effective SEQ (the scale is 1-7)
 _ATTEMPT, _PARTICIPANT, _SESSION = Attempt.__table__, Participant.__table__, TestSession.__table__
+_TALLY = AttemptTally.__table__
 # Attempt columns the stored values are computed from: a change to one of them means a refresh.
 _INPUTS = ("participant_id", "task_id", "outcome", "source", "seq", "seconds")
 
@@ -75,21 +86,117 @@ def _rule(attempt: Any) -> dict[str, ColumnElement]:
 
 
 def refresh_answer(connection: Connection, participant_id: int, task_id: int) -> None:
-    """Recompute the stored values of one participant's attempts at one task: after an answer is stored.
-    The hot path of every resident answer, so its statements are built once per process; locks as _lock."""
-    lock, statement = _answer_statements()
+    """Recompute the stored values of one participant's attempts at one task, and the tally: after an answer is
+    stored. The hot path of every resident answer, so its statements are built once per process; locks as _lock."""
+    lock, stored, statement = _answer_statements()
+    params = {"person": participant_id, "task": task_id}
     if connection.dialect.name == "postgresql":
-        connection.execute(lock, {"person": participant_id})
-    connection.execute(statement, {"person": participant_id, "task": task_id})
+        connection.execute(lock, params)
+    before = connection.execute(stored, params).all()  # read to the end before the UPDATE changes the rows
+    _change(connection, before, connection.execute(statement, params))
 
 
 @functools.cache
-def _answer_statements() -> tuple[Select, Update]:
+def _answer_statements() -> tuple[Select, Select, Update]:
     person = bindparam("person")  # not a column's name: UPDATE reserves those for its SET values
     lock = select(_PARTICIPANT.c.id).where(_PARTICIPANT.c.id == person).with_for_update(key_share=True)
-    statement = (update(_ATTEMPT).where(_ATTEMPT.c.participant_id == person, _ATTEMPT.c.task_id == bindparam("task"))
-                 .values(**_rule(_ATTEMPT)))
-    return lock, statement
+    answer = and_(_ATTEMPT.c.participant_id == person, _ATTEMPT.c.task_id == bindparam("task"))
+    return lock, _stored(answer), _refreshed(answer)
+
+
+# ---------------------------------------------------------------- the tally
+# An attempt row adds to the tally row of its key: the sums of its stored values (when it counts).
+_KEY = ("study_id", "task_id", "outcome", "seq", "source")
+_SUMS = ("n", "n_timed", "sum_seconds", "sum_log_seconds", "sum_log_seconds_sq")
+_STORED = (_ATTEMPT.c.study_id, _ATTEMPT.c.task_id, _ATTEMPT.c.outcome, _ATTEMPT.c.effective_seq, _ATTEMPT.c.source,
+           _ATTEMPT.c.effective_seconds, _ATTEMPT.c.effective_log_seconds)
+
+
+def _stored(where: ColumnElement) -> Select:
+    """The stored values of the counting attempts matching `where`, as the tally adds them."""
+    return select(*_STORED).where(where, _ATTEMPT.c.counts == true())
+
+
+def _refreshed(where: ColumnElement) -> Update:
+    """Recompute the stored values of the attempts matching `where`; returns (counts, stored values) per row."""
+    return update(_ATTEMPT).where(where).values(**_rule(_ATTEMPT)).returning(_ATTEMPT.c.counts, *_STORED)
+
+
+def _sums(rows: Iterable[Any]) -> dict[tuple, tuple]:
+    """The tally's sums per key of attempt rows (_STORED values, all counting)."""
+    sums: dict[tuple, list] = {}
+    for study, task, outcome, seq, source, seconds, log_seconds in rows:
+        key = (study, task, outcome, NO_RATING if seq is None else seq, source)
+        total = sums.setdefault(key, [0, 0, 0.0, 0.0, 0.0])
+        total[0] += 1
+        if seconds is not None:
+            total[1] += 1
+            total[2] += seconds
+            total[3] += log_seconds
+            total[4] += log_seconds * log_seconds
+    return {key: tuple(total) for key, total in sums.items()}
+
+
+def _change(connection: Connection, before: Iterable[Any], after: Iterable[Any]) -> None:
+    """Add to the tally the difference between rows' stored values before (_stored rows) and after a change
+    (_refreshed rows: counts first)."""
+    _add(connection, _sums(before), _sums(row[1:] for row in after if row[0]))
+
+
+def _add(connection: Connection, before: Mapping[tuple, tuple], after: Mapping[tuple, tuple]) -> None:
+    """Add after - before to the tally rows of their keys, in key order (so that concurrent transactions lock
+    PostgreSQL rows in one order and cannot deadlock)."""
+    zero = (0, 0, 0.0, 0.0, 0.0)
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key, zero), after.get(key, zero)
+        if old != new:
+            changes.append(dict(zip(_KEY, key)) | dict(zip(_SUMS, (b - a for a, b in zip(old, new)))))
+    if changes:
+        connection.execute(_upsert(connection.dialect.name), changes)
+
+
+@functools.cache
+def _upsert(dialect: str) -> Insert:
+    """INSERT a tally row, or add to the one of the same key."""
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(_TALLY)
+    return statement.on_conflict_do_update(index_elements=list(_KEY),
+                                           set_={name: _TALLY.c[name] + statement.excluded[name] for name in _SUMS})
+
+
+def _tally_query() -> Select:
+    """The tally worked out from the attempts as stored (a GROUP BY over them)."""
+    seq = func.coalesce(_ATTEMPT.c.effective_seq, NO_RATING)
+    log = _ATTEMPT.c.effective_log_seconds
+    keys = (_ATTEMPT.c.study_id, _ATTEMPT.c.task_id, _ATTEMPT.c.outcome, seq, _ATTEMPT.c.source)
+    seconds = _ATTEMPT.c.effective_seconds
+    sums = (func.count(), func.count(seconds), func.coalesce(func.sum(seconds), 0.0),
+            func.coalesce(func.sum(log), 0.0), func.coalesce(func.sum(log * log), 0.0))
+    return (select(*(column.label(name) for column, name in zip(keys + sums, _KEY + _SUMS)))
+            .where(_ATTEMPT.c.counts == true()).group_by(*keys))
+
+
+def rebuild_tally(connection: Connection, study_id: int) -> None:
+    """Replace a study's tally by one worked out from its attempts as stored (after a whole-study refresh)."""
+    connection.execute(delete(_TALLY).where(_TALLY.c.study_id == study_id))
+    rows = _tally_query().where(_ATTEMPT.c.study_id == study_id)
+    connection.execute(insert(_TALLY).from_select(_KEY + _SUMS, rows))
+
+
+def stale_tallies(connection: Connection, study_id: int | None = None) -> list[tuple]:
+    """Keys of tally rows that differ from the sums of the attempts as stored: counts exactly, sums to 1e-9
+    relative (they are added up in another order). A key absent on one side counts as zeros there."""
+    worked_out = _tally_query() if study_id is None else _tally_query().where(_ATTEMPT.c.study_id == study_id)
+    kept = select(_TALLY) if study_id is None else select(_TALLY).where(_TALLY.c.study_id == study_id)
+    expected = {tuple(row[:5]): tuple(row[5:]) for row in connection.execute(worked_out)}
+    actual = {tuple(row[:5]): tuple(row[5:]) for row in connection.execute(kept.order_by(*_TALLY.primary_key))}
+    zero = (0, 0, 0.0, 0.0, 0.0)
+
+    def same(a: tuple, b: tuple) -> bool:
+        return a[:2] == b[:2] and all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9) for x, y in zip(a[2:], b[2:]))
+
+    return sorted(key for key in expected.keys() | actual.keys()
+                  if not same(expected.get(key, zero), actual.get(key, zero)))
 
 
 def refresh(connection: Connection, participant_ids: Iterable[int] = (), *, session_ids: Iterable[int] = (),
@@ -103,13 +210,25 @@ def refresh(connection: Connection, participant_ids: Iterable[int] = (), *, sess
     if sessions:
         in_sessions = select(_PARTICIPANT.c.id).where(_PARTICIPANT.c.session_id.in_(sessions))
         scopes.append(_ATTEMPT.c.participant_id.in_(in_sessions))
-    if study_id is not None:
-        scopes.append(_ATTEMPT.c.study_id == study_id)
-    if not scopes:
-        return
-    if people:
-        _lock(connection, people)
-    connection.execute(update(_ATTEMPT).where(or_(*scopes)).values(**_rule(_ATTEMPT)))
+    if scopes:
+        if people:
+            _lock(connection, people)
+        before = connection.execute(_stored(or_(*scopes))).all()  # read to the end before the UPDATE
+        _change(connection, before, connection.execute(_refreshed(or_(*scopes))))
+    if study_id is not None:  # every row: one UPDATE, then the study's tally from its rows
+        connection.execute(update(_ATTEMPT).where(_ATTEMPT.c.study_id == study_id).values(**_rule(_ATTEMPT)))
+        rebuild_tally(connection, study_id)
+
+
+def _retract(connection: Connection, attempt_ids: list[int], participant_ids: list[int]) -> None:
+    """Take attempts out of the figures before their own columns change or they are deleted (an ORM flush): the
+    tally key is made of those columns, so their old values must leave it first. They count again (as the rule
+    says) when refresh() runs after the flush. Locks as _lock."""
+    _lock(connection, participant_ids)
+    ids = _ATTEMPT.c.id.in_(attempt_ids)
+    before = _sums(connection.execute(_stored(ids)).all())
+    connection.execute(update(_ATTEMPT).where(ids).values(counts=False))
+    _add(connection, before, {})
 
 
 def _lock(connection: Connection, participant_ids: list[int]) -> None:
@@ -143,13 +262,26 @@ def _affected(session: Session) -> tuple[set[int], set[int]]:
     people, sessions = set(), set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Attempt) and (obj in session.new or obj in session.deleted or _changed(obj, _INPUTS)):
-            people.add(obj.participant_id)
-            people.update(v for v in inspect(obj).attrs.participant_id.history.deleted if v is not None)
+            people |= _participants_of(obj)
         elif isinstance(obj, Participant) and obj not in session.new and _changed(obj, ("withdrawn", "session_id")):
             people.add(obj.id)
         elif isinstance(obj, TestSession) and obj not in session.new and _changed(obj, ("excluded",)):
             sessions.add(obj.id)
-    return {p for p in people if p is not None}, sessions
+    return people, sessions
+
+
+def _participants_of(attempt: Attempt) -> set[int]:
+    """The participant of an attempt object, and the one it had before a change in this flush."""
+    return {p for p in (attempt.participant_id, *inspect(attempt).attrs.participant_id.history.deleted)
+            if p is not None}
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    changing = [obj for obj in chain(session.dirty, session.deleted) if isinstance(obj, Attempt)
+                and inspect(obj).persistent and (obj in session.deleted or _changed(obj, _INPUTS))]
+    if changing:
+        _retract(session.connection(), sorted(obj.id for obj in changing),
+                 sorted(set().union(*map(_participants_of, changing))))
 
 
 def _after_flush(session: Session, _context: Any) -> None:
@@ -159,8 +291,10 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 
 def install() -> None:
-    """Keep the stored values in step with every ORM flush (idempotent)."""
+    """Keep the stored values and the tally in step with every ORM flush (idempotent)."""
     from sqlalchemy import event
 
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)

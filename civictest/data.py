@@ -1,14 +1,15 @@
 """The read side: SQL aggregates over the rows that count, handed to civictest.analysis as tidy frames.
 
 Which rows count is decided in civictest.counting and nowhere else: attempts carry it (Attempt.counts, with the
-effective SEQ and time), so every attempt figure is one GROUP BY over the covering index (study_id, counts, ...).
+effective SEQ and time), and counting keeps their sums per task, outcome, SEQ and source in AttemptTally.
 Questionnaires and comments count when their participant does: every row of the study minus those of the
 excluded participants (withdrawn, or in an invalid session), which are few and read through their own index.
 
 Speed (1,000,000 attempts on SQLite; benchmarks/report.py): the counts, ratings and the time sums a time
-summary needs (n, sum ln t, sum (ln t)^2, sum t) come from one scan of the index; a task's shortest, median
-and longest time are walks along ix_attempt_times. The times themselves are read only when a statistic
-needs the vector (comparisons: Welch on log times). No ORM objects for big reads.
+summary needs (n, sum ln t, sum (ln t)^2, sum t) are the study's few hundred tally rows; a task's shortest,
+median and longest time are walks along ix_attempt_times (study_id, counts, task_id, effective_seconds, ...).
+The times themselves are read only when a statistic needs the vector (comparisons: Welch on log times).
+No ORM objects for big reads.
 """
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal, select, true,
 
 from civictest.analysis.report import IterationData
 from civictest.counting import (  # the rule's names, also used from here by other modules
-    NOT_ATTEMPTED, OBSERVER, SELF, counted_participants, excluded_participants,
+    NO_RATING, NOT_ATTEMPTED, OBSERVER, SELF, counted_participants, excluded_participants,
 )
 from civictest.extensions import db
-from civictest.models import Attempt, Comment, Iteration, Participant, QuestionnaireResponse, Study, StudyTask, Task
+from civictest.models import (
+    Attempt, AttemptTally, Comment, Iteration, Participant, QuestionnaireResponse, Study, StudyTask, Task,
+)
 
 SEQ_HARD_MAX = 4  # METRICS 13: a rating of 4 or less makes an attempt inconvenient
 SEGMENTS = {"age_band": "age_band", "municipality": "municipality_code", "device": "device",
@@ -44,7 +47,7 @@ def reportable(study_id: int, participant_id: ColumnElement, outcome: ColumnElem
 
 
 def counted_attempts(study_id: int) -> list[ColumnElement]:
-    """Conditions for the attempts of a study that count (civictest.counting), on ix_attempt_report's prefix."""
+    """Conditions for the attempts of a study that count (civictest.counting), on ix_attempt_times' prefix."""
     return [Attempt.study_id == study_id, Attempt.counts == true()]
 
 
@@ -76,19 +79,20 @@ def study_of(iteration_id: int) -> Any:
         .where(Study.iteration_id == iteration_id)).first()
 
 
-_STAT_COLUMNS = ["task_id", "outcome", "seq", "source", "n", "sum_log", "sum_log_sq", "sum_seconds"]
+_STAT_COLUMNS = ["task_id", "outcome", "seq", "source", "n", "n_timed", "sum_log", "sum_log_sq", "sum_seconds"]
 _TASKS_PER_STATEMENT = 40  # order statistics of this many tasks in one UNION ALL (SQLite allows 500 terms)
 
 
 def _attempt_stats(study_id: int) -> pd.DataFrame:
-    """Counting attempts per task_id, outcome, seq, source (n), with the sums of their times: one grouped scan
-    of ix_attempt_report, in index order. (How many have a time is asked apart, see _untimed: one aggregate
-    less on every row.)"""
-    keys = [Attempt.task_id, Attempt.outcome, Attempt.effective_seq, Attempt.source]
-    log = Attempt.effective_log_seconds
-    query = (select(*keys, func.count(), func.sum(log), func.sum(log * log), func.sum(Attempt.effective_seconds))
-             .where(*counted_attempts(study_id)).group_by(*keys))
-    return _frame(query, _STAT_COLUMNS).astype({"n": "int64"})
+    """Counting attempts per task_id, outcome, seq (None: no rating), source (n), with how many have a time
+    (n_timed) and the sums of those times: the study's rows of AttemptTally."""
+    tally = AttemptTally
+    query = (select(tally.task_id, tally.outcome, tally.seq, tally.source, tally.n, tally.n_timed,
+                    tally.sum_log_seconds, tally.sum_log_seconds_sq, tally.sum_seconds)
+             .where(tally.study_id == study_id, tally.n > 0)
+             .order_by(tally.task_id, tally.outcome, tally.seq, tally.source))
+    stats = _frame(query, _STAT_COLUMNS).astype({"n": "int64", "n_timed": "int64"})
+    return stats.assign(seq=stats["seq"].astype(object).where(stats["seq"] != NO_RATING, None))
 
 
 def _attempt_frames(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -106,16 +110,6 @@ def _timed(study_id: int, task_id: int, outcomes: tuple[str, ...]) -> Select:
     seconds = Attempt.effective_seconds
     return select(seconds).where(*counted_attempts(study_id), Attempt.task_id == task_id, seconds.is_not(None),
                                  Attempt.outcome.in_(outcomes))
-
-
-def _untimed(study_id: int, task_ids: list[int], outcomes: tuple[str, ...]) -> dict[int, int]:
-    """How many counting attempts with one of `outcomes` have no time, per task: a seek to the start of each
-    task's range of ix_attempt_times, where missing times sort."""
-    query = (select(Attempt.task_id, func.count())
-             .where(*counted_attempts(study_id), Attempt.task_id.in_(task_ids), Attempt.effective_seconds.is_(None),
-                    Attempt.outcome.in_(outcomes))
-             .group_by(Attempt.task_id))
-    return {int(task): int(n) for task, n in db.session.execute(query).all()}
 
 
 def _order_statistics(study_id: int, timed: dict[int, int], outcomes: tuple[str, ...]) -> dict[int, tuple]:
@@ -141,10 +135,8 @@ def _time_stats(study_id: int, stats: pd.DataFrame, outcomes: tuple[str, ...]) -
     with one of `outcomes` (tasks without such a time are left out)."""
     rows = stats[stats["outcome"].isin(outcomes)]
     sums = rows.groupby("task_id", as_index=False, sort=True).agg(
-        n=("n", "sum"), sum_log=("sum_log", "sum"), sum_log_sq=("sum_log_sq", "sum"),
+        n=("n_timed", "sum"), sum_log=("sum_log", "sum"), sum_log_sq=("sum_log_sq", "sum"),
         sum_seconds=("sum_seconds", "sum"))
-    untimed = _untimed(study_id, [int(task) for task in sums["task_id"]], outcomes)
-    sums["n"] = [int(n) - untimed.get(int(task), 0) for task, n in zip(sums["task_id"], sums["n"])]
     sums = sums[sums["n"] > 0].reset_index(drop=True)
     ends = _order_statistics(study_id, {int(task): int(n) for task, n in zip(sums["task_id"], sums["n"])}, outcomes)
     sums["constant"] = [ends[int(task)][0] == ends[int(task)][2] for task in sums["task_id"]]

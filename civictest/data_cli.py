@@ -154,21 +154,25 @@ def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:
 @click.command("check-counts")
 @click.option("--fix", is_flag=True, help="Recompute the stored values of every study that has stale ones.")
 def check_counts_command(fix: bool) -> None:
-    """List attempts whose stored "counts" values differ from the rule (civictest.counting); exit 1 if any.
+    """List attempts whose stored "counts" values differ from the rule (civictest.counting), and tally rows that
+    differ from the attempts' sums; exit 1 if any.
 
     They can differ only after rows were changed outside the app (by hand in SQL, or a bulk load)."""
     from civictest import counting
     from civictest.models import Attempt
 
+    connection = db.session.connection()
     stale = db.session.execute(counting.stale().add_columns(Attempt.study_id)).all()
-    studies = sorted({row.study_id for row in stale})
-    click.echo(f"{len(stale)} attempts with stale counting values" + (f" in studies {studies}" if stale else ""))
-    if stale and fix:
+    tallies = counting.stale_tallies(connection)
+    studies = sorted({row.study_id for row in stale} | {key[0] for key in tallies})
+    click.echo(f"{len(stale)} attempts with stale counting values, {len(tallies)} stale tally rows"
+               + (f" in studies {studies}" if studies else ""))
+    if studies and fix:
         for study_id in studies:
-            counting.refresh(db.session.connection(), study_id=study_id)
+            counting.refresh(connection, study_id=study_id)
         db.session.commit()
         click.echo(f"recomputed studies {studies}")
-    elif stale:
+    elif studies:
         raise SystemExit(1)
 
 

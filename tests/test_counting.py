@@ -1,7 +1,8 @@
 """civictest.counting: the stored "does this attempt count" values follow the rule through every change.
 
 Each test changes answers the way the app does (ORM objects, or the Core inserts of the resident and facilitator
-services) and reads the stored values back with SQL; stale() compares them with the rule worked out afresh.
+services) and reads the stored values back with SQL; stale() compares them with the rule worked out afresh, and
+stale_tallies() the tally (AttemptTally) with the sums of the attempts as stored.
 """
 import math
 import random
@@ -15,7 +16,7 @@ from sqlalchemy import insert, select, text, update
 
 from civictest import counting
 from civictest.extensions import db
-from civictest.models import Attempt
+from civictest.models import Attempt, AttemptTally
 from civictest.models.base import utcnow
 from civictest.services import facilitation, participation
 from test_data import attempt, resident
@@ -35,7 +36,7 @@ def stored(attempt_id: int) -> tuple:
 
 
 def nothing_stale() -> bool:
-    return db.session.execute(counting.stale()).all() == []
+    return db.session.execute(counting.stale()).all() == [] and counting.stale_tallies(db.session.connection()) == []
 
 
 def test_a_residents_own_attempt_counts_with_its_own_rating_and_time(world):
@@ -160,6 +161,71 @@ def test_a_bulk_refresh_of_a_study_matches_the_rule(world):
     assert nothing_stale()
 
 
+def tally(study_id: int) -> dict[tuple, tuple]:
+    """{(task_id, outcome, seq, source): (n, n_timed, sum t, sum ln t, sum (ln t)^2)} of a study's non-empty rows."""
+    rows = db.session.execute(select(AttemptTally).where(AttemptTally.study_id == study_id, AttemptTally.n > 0))
+    return {(r.task_id, r.outcome, r.seq, r.source): (r.n, r.n_timed, r.sum_seconds, r.sum_log_seconds,
+                                                      r.sum_log_seconds_sq) for (r,) in rows}
+
+
+def test_the_tally_sums_the_counting_attempts_per_task_outcome_rating_and_source(world):
+    session, (first, second, _) = world["session"], world["tasks"]
+    for seconds in (10.0, 40.0):
+        attempt(resident(session), first, seq=6, seconds=seconds)
+    attempt(resident(session), first, seq=6)  # no time: counted, not timed
+    attempt(resident(session), second, "failure")  # no rating: seq 0
+    attempt(resident(session), second, "not_attempted", seq=6, seconds=5.0)  # never counts
+    logs = (math.log(10.0), math.log(40.0))
+    assert tally(session.study_id) == {
+        (first.id, "success", 6, "self"): (3, 2, 50.0, pytest.approx(sum(logs)),
+                                           pytest.approx(sum(x * x for x in logs))),
+        (second.id, "failure", counting.NO_RATING, "self"): (1, 0, 0.0, 0.0, 0.0)}
+
+
+def test_an_observer_attempt_moves_the_answer_to_its_own_tally_row(world):
+    person, task = resident(world["session"]), world["tasks"][0]
+    attempt(person, task, "success", seq=6, seconds=30.0)
+    attempt(person, task, "partial", source="observer", seconds=45.0)
+    assert tally(person.session.study_id) == {
+        (task.id, "partial", 6, "observer"): (1, 1, 45.0, pytest.approx(math.log(45.0)),
+                                              pytest.approx(math.log(45.0) ** 2))}
+
+
+def test_editing_an_attempts_outcome_moves_it_between_tally_rows(world):
+    row = attempt(resident(world["session"]), world["tasks"][0], seconds=10.0)
+    row.outcome = "abandoned"
+    db.session.flush()
+    assert list(tally(row.study_id)) == [(row.task_id, "abandoned", counting.NO_RATING, "self")]
+    db.session.delete(row)
+    db.session.flush()
+    assert tally(row.study_id) == {}
+
+
+def test_withdrawing_and_excluding_empty_the_tally_and_reopening_fills_it_again(world):
+    session = world["session"]
+    people = [resident(session) for _ in range(3)]
+    for person in people:
+        attempt(person, world["tasks"][0], seq=5, seconds=20.0)
+    full = tally(session.study_id)
+    participation.withdraw(people[0])
+    assert next(iter(tally(session.study_id).values()))[0] == 2
+    session.excluded = True
+    db.session.commit()
+    assert tally(session.study_id) == {}
+    session.excluded = False
+    db.session.commit()
+    assert {key: n for key, (n, *_) in tally(session.study_id).items()} == {key: 2 for key in full}
+    assert nothing_stale()
+
+
+def test_stale_tallies_finds_a_tally_row_changed_behind_the_apps_back(world):
+    row = attempt(resident(world["session"]), world["tasks"][0], seq=4, seconds=8.0)
+    db.session.execute(update(AttemptTally).values(sum_seconds=AttemptTally.sum_seconds + 1e-6))
+    assert counting.stale_tallies(db.session.connection()) == [(row.study_id, row.task_id, "success", 4, "self")]
+    counting.refresh(db.session.connection(), study_id=row.study_id)
+    assert nothing_stale()
+
+
 def test_a_self_and_an_observer_answer_stored_at_the_same_moment_leave_one_counted(app, world, is_postgres):
     """PostgreSQL runs the two transactions side by side: the second refresh must wait for the first and then see
     its row, or the resident's own answer would stay counted beside the observer's (SQLite serialises writers)."""
@@ -192,6 +258,17 @@ def test_the_check_counts_command_finds_and_fixes_stale_values(app, world):
     db.session.commit()
     runner = app.test_cli_runner()
     found = runner.invoke(args=["check-counts"])
-    assert found.exit_code == 1 and "1 attempts with stale counting values" in found.output
+    assert found.exit_code == 1 and "1 attempts with stale counting values, 1 stale tally rows" in found.output
     assert runner.invoke(args=["check-counts", "--fix"]).exit_code == 0
-    assert runner.invoke(args=["check-counts"]).output.startswith("0 attempts")
+    assert runner.invoke(args=["check-counts"]).output.startswith("0 attempts with stale counting values, 0 stale")
+
+
+def test_the_check_counts_command_finds_and_fixes_a_stale_tally(app, world):
+    attempt(resident(world["session"]), world["tasks"][0])
+    db.session.execute(update(AttemptTally).values(n=AttemptTally.n + 1))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    found = runner.invoke(args=["check-counts"])
+    assert found.exit_code == 1 and "0 attempts with stale counting values, 1 stale tally rows" in found.output
+    assert runner.invoke(args=["check-counts", "--fix"]).exit_code == 0
+    assert runner.invoke(args=["check-counts"]).exit_code == 0
