@@ -8,16 +8,16 @@
   effective_log_seconds the time's natural logarithm, for geometric means).
 
 Why the result is stored on the rows (Attempt.counts and the effective values) instead of being worked
-out in every report: a report then reads one range of a covering index (study_id, counts, ...), whatever the
-share of withdrawn residents, invalid sessions or observed tasks. Working it out per read cost 15-60x a bare
-GROUP BY at 1,000,000 attempts on SQLite (README, Performance).
+out in every read: the attempts that count are then one range of an index (study_id, counts, ...), whatever
+the share of withdrawn residents, invalid sessions or observed tasks. Working it out per read cost 15-60x a
+bare GROUP BY at 1,000,000 attempts on SQLite (README, Performance).
 
 The counting attempts are also summed per study, task, outcome, effective SEQ and source in AttemptTally, the
-table a report reads: a few hundred rows instead of every attempt (a GROUP BY over 1,000,000 attempts costs
-more than the rest of a report). Every refresh reads the stored values of the rows it is about to change,
-changes them, and adds the difference to the tally, in the same transaction; a whole study's tally is rebuilt
-in SQL instead. Hence one rule for the tally: it is the sum of the attempt rows as stored, and only the
-functions here change the values it is made of.
+table a report reads: a few hundred rows instead of every attempt (a grouped scan of the sums over 1,000,000
+attempts cost twice a bare GROUP BY on its own). Every refresh reads the stored values of the rows it is
+about to change, changes them, and adds the difference to the tally, in the same transaction; a whole study's
+tally is rebuilt in SQL instead. Hence one rule for the tally: it is the sum of the attempt rows as stored,
+and only the functions here change the values it is made of.
 
 The stored values are refreshed in the same transaction as every change they depend on: listeners cover ORM
 changes (attempts added, changed or deleted, a participant withdrawn, a session excluded), and code that
@@ -45,8 +45,8 @@ NOT_ATTEMPTED, SELF, OBSERVER = "not_attempted", "self", "observer"
 NO_RATING = 0  # AttemptTally.seq of attempts without an effective SEQ (the scale is 1-7)
 _ATTEMPT, _PARTICIPANT, _SESSION = Attempt.__table__, Participant.__table__, TestSession.__table__
 _TALLY = AttemptTally.__table__
-# Attempt columns the stored values are computed from: a change to one of them means a refresh.
-_INPUTS = ("participant_id", "task_id", "outcome", "source", "seq", "seconds")
+# Attempt columns the stored values and the tally's key are made of: a change to one of them means a refresh.
+_INPUTS = ("participant_id", "study_id", "task_id", "outcome", "source", "seq", "seconds")
 
 
 # ---------------------------------------------------------------- participants
@@ -123,7 +123,8 @@ def _refreshed(where: ColumnElement) -> Update:
 
 
 def _sums(rows: Iterable[Any]) -> dict[tuple, tuple]:
-    """The tally's sums per key of attempt rows (_STORED values, all counting)."""
+    """The tally's sums per key of attempt rows (_STORED values, all counting), as SQL's count and sum would
+    add them (a missing value is skipped)."""
     sums: dict[tuple, list] = {}
     for study, task, outcome, seq, source, seconds, log_seconds in rows:
         key = (study, task, outcome, NO_RATING if seq is None else seq, source)
@@ -132,6 +133,7 @@ def _sums(rows: Iterable[Any]) -> dict[tuple, tuple]:
         if seconds is not None:
             total[1] += 1
             total[2] += seconds
+        if log_seconds is not None:
             total[3] += log_seconds
             total[4] += log_seconds * log_seconds
     return {key: tuple(total) for key, total in sums.items()}

@@ -65,14 +65,15 @@ bench_cli = AppGroup("bench", help="Benchmarks on scratch databases (never the a
 @click.option("--budget", type=float, default=180, show_default=True, help="Seconds of timed rounds per size.")
 @click.option("--postgres-url", help="PostgreSQL server for a scratch database (default: the app's, if PostgreSQL).")
 @click.option("--no-postgres", is_flag=True)
+@click.option("--vacuum", is_flag=True, help="VACUUM ANALYZE the PostgreSQL database before timing.")
 def bench_report_command(attempts: tuple[int, ...], rounds: int, budget: float, postgres_url: str | None,
-                         no_postgres: bool) -> None:
+                         no_postgres: bool, vacuum: bool) -> None:
     """Time the iteration report and comparison against a bare SQL GROUP BY (benchmarks/report.py)."""
     from benchmarks import report as benchmark  # the repository's benchmarks/, not part of the package
 
     own_database = current_app.config["SQLALCHEMY_DATABASE_URI"]  # its PostgreSQL server, if that is one
     server = None if no_postgres else benchmark.postgres_server(postgres_url, own_database)
-    benchmark.run(list(attempts) or [1_000_000], rounds, budget, server)
+    benchmark.run(list(attempts) or [1_000_000], rounds, budget, server, vacuum)
 
 
 def register(app: Flask) -> None:
