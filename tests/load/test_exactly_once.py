@@ -18,6 +18,8 @@ from load.harness import ticket_contents
 from load.servers import seed_study
 from sqlalchemy import text
 
+from civictest import counting
+
 pytestmark = pytest.mark.slow
 
 RESIDENTS = 300
@@ -122,15 +124,17 @@ def _load(server, stats: Stats, run: Run, killed: list) -> str:  # noqa: ANN001
             f"gunicorn {server.cpu_seconds() - server_cpu:.1f} s)")
 
 
-def _read_back(database) -> tuple[list, int, list]:  # noqa: ANN001
-    """Straight from the database, not through the app: attempts, participants, keys of commented attempts."""
+def _read_back(database) -> tuple[list, int, list, list]:  # noqa: ANN001
+    """Straight from the database, not through the app: attempts, participants, keys of commented attempts, and
+    what differs from the counting rule (stale stored values, then stale tally rows)."""
     engine = database.engine()
     try:
         with engine.connect() as connection:
             participants = connection.execute(text("SELECT COUNT(*) FROM participant")).scalar()
             commented = connection.execute(text(
                 "SELECT a.idempotency_key FROM comment c JOIN attempt a ON a.id = c.attempt_id")).scalars().all()
-        return stored_attempts(engine), participants, commented
+            stale = [*connection.execute(counting.stale()).all(), *counting.stale_tallies(connection)]
+        return stored_attempts(engine), participants, commented, stale
     finally:
         engine.dispose()
 
@@ -140,7 +144,7 @@ def test_every_acknowledged_answer_is_stored_exactly_once(scratch_db, start_serv
     server = start_server(scratch_db, workers=WORKERS)
     stats, run, killed = Stats(), Run(), []
     timing = _load(server, stats, run, killed)
-    stored, participants, commented = _read_back(scratch_db)
+    stored, participants, commented, stale = _read_back(scratch_db)
     figures(f"{scratch_db.url.split(':')[0]}, {WORKERS} workers, {RESIDENTS} residents x {TASKS} tasks: "
             f"submitted {run.submissions}, acknowledged {len(run.acknowledged)}, stored {len(stored)}, "
             f"duplicates sent {run.duplicates_sent}, retries {stats.retries}, "
@@ -157,6 +161,7 @@ def test_every_acknowledged_answer_is_stored_exactly_once(scratch_db, start_serv
     assert participants == RESIDENTS, "each resident joined exactly once, retries included"
     acknowledged_keys = {key for _, _, key in run.acknowledged}
     assert sorted(commented) == sorted(run.with_comment & acknowledged_keys), "one comment per commented answer"
+    assert stale == [], "the stored counting values and the tally follow every answer, however they interleave"
 
 
 def test_the_exactly_once_check_catches_lost_doubled_and_stray_rows():
