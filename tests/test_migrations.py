@@ -5,13 +5,13 @@ import uuid
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from civictest import counting, create_app
 from civictest.config import TestConfig, _database_url
 from civictest.extensions import db
-from civictest.models import Attempt, QuestionnaireResponse
+from civictest.models import Attempt, AttemptTally, QuestionnaireResponse
 from helpers import make_service, make_session
 from test_data import attempt, questionnaire, resident
 
@@ -37,7 +37,7 @@ def scratch_url():
         engine.dispose()
 
 
-def test_existing_answers_get_their_counting_values_and_questionnaires_their_study(scratch_url):
+def test_existing_answers_get_their_counting_values_their_tally_and_questionnaires_their_study(scratch_url):
     app = create_app(type("ScratchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": scratch_url}))
     with app.app_context():
         upgrade()
@@ -54,6 +54,8 @@ def test_existing_answers_get_their_counting_values_and_questionnaires_their_stu
         downgrade(revision=BEFORE_COUNTS)  # the columns go, the rows stay
         upgrade()  # and the migration fills them again from the rows
         assert db.session.execute(counting.stale()).all() == []
+        assert counting.stale_tallies(db.session.connection()) == []  # the tally is filled from the same rows
+        assert db.session.scalar(select(func.sum(AttemptTally.n))) == 2
         values = dict(db.session.execute(select(Attempt.id, Attempt.counts)).all())
         assert values == {own.id: False, seen.id: True, alone.id: True, withdrawn.id: False}
         assert db.session.execute(select(Attempt.effective_seq, Attempt.effective_seconds)
