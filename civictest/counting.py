@@ -108,6 +108,7 @@ def _answer_statements() -> tuple[Select, Select, Update]:
 # An attempt row adds to the tally row of its key: the sums of its stored values (when it counts).
 _KEY = ("study_id", "task_id", "outcome", "seq", "source")
 _SUMS = ("n", "n_timed", "sum_seconds", "sum_log_seconds", "sum_log_seconds_sq")
+_ZERO = (0, 0, 0.0, 0.0, 0.0)  # the sums of no rows
 _STORED = (_ATTEMPT.c.study_id, _ATTEMPT.c.task_id, _ATTEMPT.c.outcome, _ATTEMPT.c.effective_seq, _ATTEMPT.c.source,
            _ATTEMPT.c.effective_seconds, _ATTEMPT.c.effective_log_seconds)
 
@@ -128,7 +129,7 @@ def _sums(rows: Iterable[Any]) -> dict[tuple, tuple]:
     sums: dict[tuple, list] = {}
     for study, task, outcome, seq, source, seconds, log_seconds in rows:
         key = (study, task, outcome, NO_RATING if seq is None else seq, source)
-        total = sums.setdefault(key, [0, 0, 0.0, 0.0, 0.0])
+        total = sums.setdefault(key, list(_ZERO))
         total[0] += 1
         if seconds is not None:
             total[1] += 1
@@ -148,10 +149,9 @@ def _change(connection: Connection, before: Iterable[Any], after: Iterable[Any])
 def _add(connection: Connection, before: Mapping[tuple, tuple], after: Mapping[tuple, tuple]) -> None:
     """Add after - before to the tally rows of their keys, in key order (so that concurrent transactions lock
     PostgreSQL rows in one order and cannot deadlock)."""
-    zero = (0, 0, 0.0, 0.0, 0.0)
     changes = []
     for key in sorted(before.keys() | after.keys()):
-        old, new = before.get(key, zero), after.get(key, zero)
+        old, new = before.get(key, _ZERO), after.get(key, _ZERO)
         if old != new:
             changes.append(dict(zip(_KEY, key)) | dict(zip(_SUMS, (b - a for a, b in zip(old, new)))))
     if changes:
@@ -188,17 +188,17 @@ def rebuild_tally(connection: Connection, study_id: int) -> None:
 def stale_tallies(connection: Connection, study_id: int | None = None) -> list[tuple]:
     """Keys of tally rows that differ from the sums of the attempts as stored: counts exactly, sums to 1e-9
     relative (they are added up in another order). A key absent on one side counts as zeros there."""
-    worked_out = _tally_query() if study_id is None else _tally_query().where(_ATTEMPT.c.study_id == study_id)
-    kept = select(_TALLY) if study_id is None else select(_TALLY).where(_TALLY.c.study_id == study_id)
+    worked_out, kept = _tally_query(), select(_TALLY)
+    if study_id is not None:
+        worked_out, kept = worked_out.where(_ATTEMPT.c.study_id == study_id), kept.where(_TALLY.c.study_id == study_id)
     expected = {tuple(row[:5]): tuple(row[5:]) for row in connection.execute(worked_out)}
-    actual = {tuple(row[:5]): tuple(row[5:]) for row in connection.execute(kept.order_by(*_TALLY.primary_key))}
-    zero = (0, 0, 0.0, 0.0, 0.0)
+    actual = {tuple(row[:5]): tuple(row[5:]) for row in connection.execute(kept)}
 
     def same(a: tuple, b: tuple) -> bool:
         return a[:2] == b[:2] and all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9) for x, y in zip(a[2:], b[2:]))
 
     return sorted(key for key in expected.keys() | actual.keys()
-                  if not same(expected.get(key, zero), actual.get(key, zero)))
+                  if not same(expected.get(key, _ZERO), actual.get(key, _ZERO)))
 
 
 def refresh(connection: Connection, participant_ids: Iterable[int] = (), *, session_ids: Iterable[int] = (),
@@ -215,8 +215,9 @@ def refresh(connection: Connection, participant_ids: Iterable[int] = (), *, sess
     if scopes:
         if people:
             _lock(connection, people)
-        before = connection.execute(_stored(or_(*scopes))).all()  # read to the end before the UPDATE
-        _change(connection, before, connection.execute(_refreshed(or_(*scopes))))
+        scope = or_(*scopes)
+        before = connection.execute(_stored(scope)).all()  # read to the end before the UPDATE
+        _change(connection, before, connection.execute(_refreshed(scope)))
     if study_id is not None:  # every row: one UPDATE, then the study's tally from its rows
         connection.execute(update(_ATTEMPT).where(_ATTEMPT.c.study_id == study_id).values(**_rule(_ATTEMPT)))
         rebuild_tally(connection, study_id)
