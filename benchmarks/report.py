@@ -14,10 +14,10 @@ a comment on 10% of attempts and a SUS questionnaire per resident.
 Timed, median of --rounds (interleaved, so load from other processes hits all alike):
   bare     SELECT task_id, outcome, count(*) FROM attempt WHERE study_id = ? GROUP BY task_id, outcome
            (the reported iteration's N rows; bare x2 is the same over both iterations' 2N rows)
-  sql      data.iteration_data as the report calls it (every query: the tally's counts, ratings and time sums,
-           the medians, SUS, sentiment)
-  report   reports.iteration_report (sql plus the statistics); ratio = report / bare (target <= 3)
-  compare  reports.compare of the two iterations; ratio = compare / bare x2
+  sql      reporting.queries.iteration_data as the report calls it (every query: the tally's counts, ratings and
+           time sums, the medians, SUS, sentiment)
+  report   reporting.figures.iteration_report (sql plus the statistics); ratio = report / bare (target <= 3)
+  compare  reporting.figures.compare of the two iterations; ratio = compare / bare x2
 Memory: the tracemalloc peak of one extra report (Python allocations; tracing is not timed) and the
 process's peak resident set during the timed runs (VmHWM, reset before them; ru_maxrss where not Linux).
 The schema is the models' plus one index for the bare query alone (study_id, task_id, outcome), so that the
@@ -271,17 +271,17 @@ def _runs(app, rounds: int, budget: float) -> dict:  # noqa: ANN001
     """Median seconds of each timed step over up to `rounds` interleaved rounds (fewer when over budget)."""
     from sqlalchemy import text
 
-    from civictest import data, reports
     from civictest.extensions import db
+    from civictest.reporting import figures, queries
     from civictest.models import Iteration, Service
 
     service, iteration = db.session.get(Service, 1), db.session.get(Iteration, 2)
     steps = {
         "bare": lambda: db.session.execute(text(BARE.format(2))).all(),
         "bare2": lambda: db.session.execute(text(BARE.format("1, 2"))).all(),
-        "sql": lambda: data.iteration_data(2, with_times=False),
-        "report": lambda: reports.iteration_report(iteration),
-        "compare": lambda: reports.compare(service, 1, 2),
+        "sql": lambda: queries.iteration_data(queries.study_of(2)),
+        "report": lambda: figures.iteration_report(iteration),
+        "compare": lambda: figures.compare(service, 1, 2),
     }
     times: dict[str, list[float]] = {name: [] for name in steps}
     started = time.perf_counter()
@@ -295,14 +295,14 @@ def _runs(app, rounds: int, budget: float) -> dict:  # noqa: ANN001
 
 def _traced_peak_mib(app) -> float:  # noqa: ANN001
     """tracemalloc peak of one iteration report (Python allocations only)."""
-    from civictest import reports
     from civictest.extensions import db
+    from civictest.reporting import figures
     from civictest.models import Iteration
 
     iteration = db.session.get(Iteration, 2)
     tracemalloc.start()
     try:
-        reports.iteration_report(iteration)
+        figures.iteration_report(iteration)
         return tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()

@@ -39,14 +39,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from civictest import profile_tallies
 from civictest.models import Attempt, AttemptTally, Participant, TestSession
+from civictest.reporting.vocabulary import NO_RATING, NOT_ATTEMPTED, OBSERVER, SEGMENTS, SELF
 
-NOT_ATTEMPTED, SELF, OBSERVER = "not_attempted", "self", "observer"
-NO_RATING = 0  # AttemptTally.seq of attempts without an effective SEQ (the scale is 1-7)
 _ATTEMPT, _PARTICIPANT, _SESSION = Attempt.__table__, Participant.__table__, TestSession.__table__
 _TALLY = AttemptTally.__table__
 # Attempt columns the stored values and the tally's key are made of: a change to one of them means a refresh.
 _INPUTS = ("participant_id", "study_id", "task_id", "outcome", "source", "seq", "seconds")
+# Participant columns whose change moves the participant's answers in or out of the figures, or between keys.
+_PARTICIPANT_INPUTS = ("withdrawn", "session_id", *SEGMENTS.values())
 
 
 # ---------------------------------------------------------------- participants
@@ -110,7 +112,7 @@ _KEY = ("study_id", "task_id", "outcome", "seq", "source")
 _SUMS = ("n", "n_timed", "sum_seconds", "sum_log_seconds", "sum_log_seconds_sq")
 _ZERO = (0, 0, 0.0, 0.0, 0.0)  # the sums of no rows
 _STORED = (_ATTEMPT.c.study_id, _ATTEMPT.c.task_id, _ATTEMPT.c.outcome, _ATTEMPT.c.effective_seq, _ATTEMPT.c.source,
-           _ATTEMPT.c.effective_seconds, _ATTEMPT.c.effective_log_seconds)
+           _ATTEMPT.c.effective_seconds, _ATTEMPT.c.effective_log_seconds, _ATTEMPT.c.participant_id)
 
 
 def _stored(where: ColumnElement) -> Select:
@@ -127,7 +129,7 @@ def _sums(rows: Iterable[Any]) -> dict[tuple, tuple]:
     """The tally's sums per key of attempt rows (_STORED values, all counting), as SQL's count and sum would
     add them (a missing value is skipped)."""
     sums: dict[tuple, list] = {}
-    for study, task, outcome, seq, source, seconds, log_seconds in rows:
+    for study, task, outcome, seq, source, seconds, log_seconds, _person in rows:
         key = (study, task, outcome, NO_RATING if seq is None else seq, source)
         total = sums.setdefault(key, list(_ZERO))
         total[0] += 1
@@ -141,9 +143,17 @@ def _sums(rows: Iterable[Any]) -> dict[tuple, tuple]:
 
 
 def _change(connection: Connection, before: Iterable[Any], after: Iterable[Any]) -> None:
-    """Add to the tally the difference between rows' stored values before (_stored rows) and after a change
-    (_refreshed rows: counts first)."""
-    _add(connection, _sums(before), _sums(row[1:] for row in after if row[0]))
+    """Add to the tallies the difference between rows' stored values before (_stored rows) and after a change
+    (_refreshed rows: counts first): AttemptTally, then the segments of civictest.profile_tallies."""
+    before, after = list(before), [row[1:] for row in after if row[0]]
+    _add(connection, _sums(before), _sums(after))
+    if before or after:
+        answers = profile_tallies.profiles(connection, (row[7] for row in chain(before, after)))
+
+        def segments(rows: list) -> dict[tuple, int]:
+            return profile_tallies.segment_sums(((r[0], r[1], r[2], r[3], r[7]) for r in rows), answers)
+
+        profile_tallies.add(connection, "segment", segments(before), segments(after))
 
 
 def _add(connection: Connection, before: Mapping[tuple, tuple], after: Mapping[tuple, tuple]) -> None:
@@ -218,20 +228,21 @@ def refresh(connection: Connection, participant_ids: Iterable[int] = (), *, sess
         scope = or_(*scopes)
         before = connection.execute(_stored(scope)).all()  # read to the end before the UPDATE
         _change(connection, before, connection.execute(_refreshed(scope)))
-    if study_id is not None:  # every row: one UPDATE, then the study's tally from its rows
+    if study_id is not None:  # every row: one UPDATE, then the study's tallies from its rows
         connection.execute(update(_ATTEMPT).where(_ATTEMPT.c.study_id == study_id).values(**_rule(_ATTEMPT)))
         rebuild_tally(connection, study_id)
+        profile_tallies.rebuild(connection, study_id)
 
 
-def _retract(connection: Connection, attempt_ids: list[int], participant_ids: list[int]) -> None:
-    """Take attempts out of the figures before their own columns change or they are deleted (an ORM flush): the
-    tally key is made of those columns, so their old values must leave it first. They count again (as the rule
-    says) when refresh() runs after the flush. Locks as _lock."""
+def _retract(connection: Connection, scope: ColumnElement, participant_ids: list[int]) -> None:
+    """Take the attempts matching `scope` out of the figures before their own columns, or their participant's,
+    change or they are deleted (an ORM flush): the tallies' keys are made of those columns, so the old values
+    must leave them first. They count again (as the rule says) when refresh() runs after the flush. Locks as
+    _lock."""
     _lock(connection, participant_ids)
-    ids = _ATTEMPT.c.id.in_(attempt_ids)
-    before = _sums(connection.execute(_stored(ids)).all())
-    connection.execute(update(_ATTEMPT).where(ids).values(counts=False))
-    _add(connection, before, {})
+    before = connection.execute(_stored(scope)).all()
+    connection.execute(update(_ATTEMPT).where(scope, _ATTEMPT.c.counts == true()).values(counts=False))
+    _change(connection, before, [])
 
 
 def _lock(connection: Connection, participant_ids: list[int]) -> None:
@@ -266,7 +277,7 @@ def _affected(session: Session) -> tuple[set[int], set[int]]:
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Attempt) and (obj in session.new or obj in session.deleted or _changed(obj, _INPUTS)):
             people |= _participants_of(obj)
-        elif isinstance(obj, Participant) and obj not in session.new and _changed(obj, ("withdrawn", "session_id")):
+        elif isinstance(obj, Participant) and obj not in session.new and _changed(obj, _PARTICIPANT_INPUTS):
             people.add(obj.id)
         elif isinstance(obj, TestSession) and obj not in session.new and _changed(obj, ("excluded",)):
             sessions.add(obj.id)
@@ -279,18 +290,60 @@ def _participants_of(attempt: Attempt) -> set[int]:
             if p is not None}
 
 
+def _moving_participants(session: Session) -> list[int]:
+    """Persistent participants whose counting or profile this flush changes (their own columns, or their
+    session's exclusion), or who are deleted."""
+    people, sessions = set(), set()
+    for obj in chain(session.dirty, session.deleted):
+        if not inspect(obj).persistent:
+            continue
+        if isinstance(obj, Participant) and (obj in session.deleted or _changed(obj, _PARTICIPANT_INPUTS)):
+            people.add(obj.id)
+        elif isinstance(obj, TestSession) and _changed(obj, ("excluded",)):
+            sessions.add(obj.id)
+    if sessions:
+        people |= set(session.connection().scalars(
+            select(_PARTICIPANT.c.id).where(_PARTICIPANT.c.session_id.in_(sorted(sessions)))))
+    return sorted(people)
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    connection = session.connection()
     changing = [obj for obj in chain(session.dirty, session.deleted) if isinstance(obj, Attempt)
                 and inspect(obj).persistent and (obj in session.deleted or _changed(obj, _INPUTS))]
     if changing:
-        _retract(session.connection(), sorted(obj.id for obj in changing),
+        _retract(connection, _ATTEMPT.c.id.in_(sorted(obj.id for obj in changing)),
                  sorted(set().union(*map(_participants_of, changing))))
+    moving = _moving_participants(session)
+    # What these participants add to ParticipantTally now; after the flush, the difference is added.
+    session.info["counting_participants_before"] = (moving, profile_tallies.participant_sums(connection, moving))
+    if moving:
+        _retract(connection, _ATTEMPT.c.participant_id.in_(moving), moving)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
+    connection = session.connection()
+    moving, before = session.info.pop("counting_participants_before", ([], {}))
     people, sessions = _affected(session)
+    people |= set(moving)
     if people or sessions:
-        refresh(session.connection(), people, session_ids=sessions)
+        refresh(connection, people, session_ids=sessions)
+    joined = [obj.id for obj in session.new if isinstance(obj, Participant)]
+    if moving or joined:
+        after = profile_tallies.participant_sums(connection, [*moving, *joined])
+        profile_tallies.add(connection, "participant", before, after)
+
+
+def participant_joined(connection: Connection, participant_id: int) -> None:
+    """Count a participant inserted with a Core statement (the ORM's are counted at flush)."""
+    profile_tallies.add(connection, "participant", {}, profile_tallies.participant_sums(connection, [participant_id]))
+
+
+def stale_aggregates(connection: Connection, study_id: int | None = None) -> list[tuple]:
+    """Every tally row that differs from the rows it sums: ("attempt", key...), ("segment", key...) and
+    ("participant", key...); empty when all agree."""
+    return [("attempt", *key) for key in stale_tallies(connection, study_id)] + profile_tallies.stale(
+        connection, study_id)
 
 
 def install() -> None:

@@ -154,8 +154,8 @@ def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:
 @click.command("check-counts")
 @click.option("--fix", is_flag=True, help="Recompute the stored values of every study that has stale ones.")
 def check_counts_command(fix: bool) -> None:
-    """List attempts whose stored "counts" values differ from the rule (civictest.counting), and tally rows that
-    differ from the attempts' sums; exit 1 if any.
+    """List attempts whose stored "counts" values differ from the rule (civictest.counting), and tally rows
+    (attempts, segments, participants) that differ from the rows they sum; exit 1 if any.
 
     They can differ only after rows were changed outside the app (by hand in SQL, or a bulk load)."""
     from civictest import counting
@@ -163,8 +163,8 @@ def check_counts_command(fix: bool) -> None:
 
     connection = db.session.connection()
     stale = db.session.execute(counting.stale().add_columns(Attempt.study_id)).all()
-    tallies = counting.stale_tallies(connection)
-    studies = sorted({row.study_id for row in stale} | {key[0] for key in tallies})
+    tallies = counting.stale_aggregates(connection)
+    studies = sorted({row.study_id for row in stale} | {key[1] for key in tallies})
     click.echo(f"{len(stale)} attempts with stale counting values, {len(tallies)} stale tally rows"
                + (f" in studies {studies}" if studies else ""))
     if studies and fix:

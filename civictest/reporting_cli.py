@@ -1,6 +1,6 @@
 """Command-line doors to the reports: `flask --app app report | compare | bench report`. Thin wrappers.
 
-They print the same figures as the JSON API (civictest.reports), unrounded; the operator on the server sees
+They print the same figures as the JSON API (civictest.reporting.figures), unrounded; the operator on the server sees
 every service, as the database does.
 """
 from __future__ import annotations
@@ -11,7 +11,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from civictest import exports, reports
+from civictest import exports
+from civictest.reporting import figures
 from civictest.extensions import db
 from civictest.models import Iteration, Service
 from civictest.services.errors import DomainError
@@ -39,7 +40,7 @@ def _iteration(iteration_id: int) -> Iteration:
 @click.option("--format", "output", type=FORMATS, default="json", show_default=True)
 def report_command(iteration_id: int, output: str) -> None:
     """Print an iteration's report: per task and overall."""
-    _echo(reports.iteration_report(_iteration(iteration_id)), reports.report_table, output)
+    _echo(figures.iteration_report(_iteration(iteration_id)), figures.report_table, output)
 
 
 @click.command("compare")
@@ -50,10 +51,10 @@ def compare_command(base_id: int, candidate_id: int, output: str) -> None:
     """Print candidate vs base (differences are candidate minus base); both must be of one service."""
     service = db.session.get(Service, _iteration(base_id).service_id)
     try:
-        result = reports.compare(service, base_id, candidate_id)
+        result = figures.compare(service, base_id, candidate_id)
     except DomainError as error:
         raise click.ClickException(f"iteration {candidate_id} is not an iteration of service {service.id}") from error
-    _echo(result, reports.compare_table, output)
+    _echo(result, figures.compare_table, output)
 
 
 bench_cli = AppGroup("bench", help="Benchmarks on scratch databases (never the app's own database).")

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, text, update
 
 from civictest import counting
 from civictest.extensions import db
-from civictest.models import Attempt, AttemptTally
+from civictest.models import Attempt, AttemptTally, ParticipantTally, SegmentTally
 from civictest.models.base import utcnow
 from civictest.services import facilitation, participation
 from test_data import attempt, resident
@@ -36,7 +36,7 @@ def stored(attempt_id: int) -> tuple:
 
 
 def nothing_stale() -> bool:
-    return db.session.execute(counting.stale()).all() == [] and counting.stale_tallies(db.session.connection()) == []
+    return db.session.execute(counting.stale()).all() == [] and counting.stale_aggregates(db.session.connection()) == []
 
 
 def test_a_residents_own_attempt_counts_with_its_own_rating_and_time(world):
@@ -119,29 +119,70 @@ def test_the_resident_and_facilitator_services_keep_the_values(world):
     assert nothing_stale()
 
 
-@pytest.mark.parametrize("seed", range(3))
+PROFILES = {"age_band": [None, "20s", "60s", "80_plus"], "municipality_code": [None, "131016", "131130"],
+            "device": [None, "smartphone", "pc"], "assistive_technology": [None, "none", "screen_reader"],
+            "online_frequency": [None, "weekly", "rarely"]}
+
+
+def _random_profile(rng: random.Random) -> dict:
+    return {column: rng.choice(values) for column, values in PROFILES.items()}
+
+
+def _random_move(rng: random.Random, world: dict, people: list) -> None:
+    """One change of the kinds the app makes: answers (ORM, and the resident and facilitator services' Core
+    inserts), edits and deletes, withdrawal, exclusion, profile answers, and residents joining by consent."""
+    person, task = rng.choice(people), rng.choice(world["tasks"])
+    move = rng.random()
+    if move < 0.35:
+        source = rng.choice(["self", "observer"])
+        exists = db.session.scalar(select(Attempt.id).where(
+            Attempt.participant_id == person.id, Attempt.task_id == task.id, Attempt.source == source))
+        if exists is None:
+            attempt(person, task, rng.choice(["success", "failure", "not_attempted"]), source=source,
+                    seq=rng.choice([None, 2, 6]), seconds=rng.choice([None, 8.5, 30.0]))
+    elif move < 0.45 and not person.withdrawn and not world["session"].excluded:
+        answer = {"outcome": rng.choice(["success", "partial", "abandoned"]), "seq": rng.choice([None, 3, 7]),
+                  "comment": "", "client_seconds": None}
+        participation.record_attempt(person, task.id, answer, uuid.uuid4().hex, utcnow() - timedelta(seconds=20))
+    elif move < 0.5 and not world["session"].excluded:
+        seen = {"outcome": rng.choice(["success", "failure"]), "timed": "1", "assistance": "none", "notes": ""}
+        facilitation.record_observation(person, task.id, seen, uuid.uuid4().hex, utcnow() - timedelta(seconds=9),
+                                        world["observer"])
+    elif move < 0.6:
+        row = db.session.scalars(select(Attempt).where(Attempt.participant_id == person.id)).first()
+        if row is not None:
+            row.outcome, row.seq = rng.choice(["success", "failure"]), rng.choice([None, 1, 5])
+    elif move < 0.7:
+        for column, value in _random_profile(rng).items():
+            setattr(person, column, value)
+    elif move < 0.75:
+        person.withdrawn = not person.withdrawn
+    elif move < 0.8 and not person.withdrawn:
+        participation.withdraw(person)
+    elif move < 0.87:
+        world["session"].excluded = not world["session"].excluded
+    elif move < 0.93 and not world["session"].excluded:
+        world["session"].is_open = True
+        people.append(participation.join(world["session"], "2026-11", uuid.uuid4().hex))
+    else:
+        row = db.session.scalars(select(Attempt).where(Attempt.participant_id == person.id)).first()
+        if row is not None:
+            db.session.delete(row)
+    db.session.flush()
+
+
+@pytest.mark.parametrize("seed", range(4))
 def test_any_sequence_of_changes_leaves_nothing_stale(world, seed):
+    """Every stored value and every tally (attempts, segments, participants) equals a recount from the rows."""
     rng = random.Random(seed)
-    people = [resident(world["session"]) for _ in range(6)]
-    for _ in range(40):
-        person, task = rng.choice(people), rng.choice(world["tasks"])
-        move = rng.random()
-        if move < 0.6:
-            source = rng.choice(["self", "observer"])
-            exists = db.session.scalar(select(Attempt.id).where(
-                Attempt.participant_id == person.id, Attempt.task_id == task.id, Attempt.source == source))
-            if exists is None:
-                attempt(person, task, rng.choice(["success", "failure", "not_attempted"]), source=source,
-                        seq=rng.choice([None, 2, 6]), seconds=rng.choice([None, 8.5, 30.0]))
-        elif move < 0.75:
-            person.withdrawn = not person.withdrawn
-        elif move < 0.85:
-            world["session"].excluded = not world["session"].excluded
-        else:
-            row = db.session.scalars(select(Attempt).where(Attempt.participant_id == person.id)).first()
-            if row is not None:
-                db.session.delete(row)
-        db.session.flush()
+    world["observer"] = make_user("facilitator", [world["service"]])
+    people = [resident(world["session"], **_random_profile(rng)) for _ in range(6)]
+    for step in range(60):
+        _random_move(rng, world, people)
+        if step % 20 == 19:
+            db.session.commit()
+            assert nothing_stale(), f"after step {step}"
+    db.session.commit()
     assert nothing_stale()
 
 
@@ -258,7 +299,8 @@ def test_the_check_counts_command_finds_and_fixes_stale_values(app, world):
     db.session.commit()
     runner = app.test_cli_runner()
     found = runner.invoke(args=["check-counts"])
-    assert found.exit_code == 1 and "1 attempts with stale counting values, 1 stale tally rows" in found.output
+    # the attempt's row of the attempt tally and its five segment rows (one per profile question)
+    assert found.exit_code == 1 and "1 attempts with stale counting values, 6 stale tally rows" in found.output
     assert runner.invoke(args=["check-counts", "--fix"]).exit_code == 0
     assert runner.invoke(args=["check-counts"]).output.startswith("0 attempts with stale counting values, 0 stale")
 
@@ -272,3 +314,34 @@ def test_the_check_counts_command_finds_and_fixes_a_stale_tally(app, world):
     assert found.exit_code == 1 and "0 attempts with stale counting values, 1 stale tally rows" in found.output
     assert runner.invoke(args=["check-counts", "--fix"]).exit_code == 0
     assert runner.invoke(args=["check-counts"]).exit_code == 0
+
+
+@pytest.mark.parametrize("table", [SegmentTally, ParticipantTally])
+def test_the_check_counts_command_finds_and_fixes_a_stale_segment_or_participant_tally(app, world, table):
+    attempt(resident(world["session"], age_band="60s"), world["tasks"][0])
+    db.session.execute(update(table).where(table.segment == "age_band").values(n=table.n + 1))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    found = runner.invoke(args=["check-counts"])
+    assert found.exit_code == 1 and "0 attempts with stale counting values, 1 stale tally rows" in found.output
+    assert runner.invoke(args=["check-counts", "--fix"]).exit_code == 0
+    assert runner.invoke(args=["check-counts"]).exit_code == 0
+
+
+def test_segment_and_participant_tallies_follow_a_residents_profile(world):
+    person = resident(world["session"], age_band="60s", device="pc")
+    attempt(person, world["tasks"][0], "success", seq=3)
+    db.session.commit()
+    ages = select(SegmentTally.value, SegmentTally.outcome, SegmentTally.hard, SegmentTally.n).where(
+        SegmentTally.segment == "age_band", SegmentTally.n > 0)
+    people = select(ParticipantTally.value, ParticipantTally.n).where(
+        ParticipantTally.segment == "age_band", ParticipantTally.n > 0)
+    assert db.session.execute(ages).all() == [("60s", "success", True, 1)]
+    assert db.session.execute(people).all() == [("60s", 1)]
+    person.age_band = "70s"
+    db.session.commit()
+    assert db.session.execute(ages).all() == [("70s", "success", True, 1)]
+    assert db.session.execute(people).all() == [("70s", 1)]
+    participation.withdraw(person)
+    assert db.session.execute(ages).all() == [] and db.session.execute(people).all() == []
+    assert nothing_stale()

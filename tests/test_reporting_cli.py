@@ -6,7 +6,7 @@ import json
 import pytest
 from test_reports import comparison_service, known_service
 
-from civictest import reports
+from civictest.reporting import figures
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def test_report_prints_the_json_report(runner, ctx):
     iteration = service.iterations[0]
     result = runner.invoke(args=["report", "--iteration", str(iteration.id)])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == reports.iteration_report(iteration)
+    assert json.loads(result.output) == figures.iteration_report(iteration)
 
 
 def test_report_as_csv_has_one_unrounded_row_per_task(runner, ctx):
@@ -44,7 +44,7 @@ def test_compare_prints_the_comparison(runner, ctx):
     result = runner.invoke(args=["compare", "--base", str(base.id), "--candidate", str(candidate.id)])
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
-    assert printed == reports.compare(service, base.id, candidate.id)
+    assert printed == figures.compare(service, base.id, candidate.id)
     assert printed["tasks"][0]["completion"]["n1_z"] == pytest.approx(2.1348, abs=5e-5)
     table = runner.invoke(args=["compare", "--base", str(base.id), "--candidate", str(candidate.id),
                                 "--format", "csv"])

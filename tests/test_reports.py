@@ -1,11 +1,11 @@
-"""civictest.reports on small hand-made iterations where every answer is known (METRICS.md worked examples)."""
+"""civictest.reporting.figures on small hand-made iterations where every answer is known (METRICS.md worked examples)."""
 import json
 
 import pytest
 from helpers import make_service, make_session
 from test_data import attempt, comment, questionnaire, resident
 
-from civictest import reports
+from civictest.reporting import figures
 from civictest.extensions import db
 from civictest.services import catalog
 from civictest.services.errors import NotFound
@@ -58,7 +58,7 @@ def by_task(result):  # noqa: ANN001, ANN201
 
 
 def test_iteration_report_has_every_known_answer(known):
-    result = reports.iteration_report(known.iterations[0])
+    result = figures.iteration_report(known.iterations[0])
     tasks = by_task(result)
     assert result["iteration"]["participants"] == 8
     assert tasks[1]["n"] == 5 and tasks[1]["outcomes"]["failure"] == 1
@@ -76,7 +76,7 @@ def test_iteration_report_has_every_known_answer(known):
 
 
 def test_overall_figures_pool_the_counted_attempts(known):
-    overall = reports.iteration_report(known.iterations[0])["overall"]
+    overall = figures.iteration_report(known.iterations[0])["overall"]
     assert overall["n"] == 5 + 6 + 8
     assert overall["completion"]["completion_rate"] == pytest.approx(18 / 19)
     assert overall["inconvenience"]["inconvenient"] == 2
@@ -85,7 +85,7 @@ def test_overall_figures_pool_the_counted_attempts(known):
 
 
 def test_report_is_plain_json(known):
-    result = reports.iteration_report(known.iterations[0])
+    result = figures.iteration_report(known.iterations[0])
     assert json.loads(json.dumps(result, allow_nan=False)) == result
     assert "observer" in result["counting"]
 
@@ -116,7 +116,7 @@ def comparison_service():  # noqa: ANN201
 def test_compare_matches_the_worked_examples(ctx):
     service = comparison_service()
     base, candidate = service.iterations
-    result = reports.compare(service, base.id, candidate.id)
+    result = figures.compare(service, base.id, candidate.id)
     completion = result["tasks"][0]["completion"]
     assert completion["difference"] == pytest.approx(11 / 12 - 5 / 10)
     assert (completion["n1_z"], completion["n1_two_sided_p"]) == (approx(2.1348), approx(0.0328))
@@ -130,12 +130,12 @@ def test_compare_refuses_an_iteration_of_another_service(ctx):
     service = comparison_service()
     other = make_service("other", "別のサービス", tasks=1)
     with pytest.raises(NotFound):
-        reports.compare(service, service.iterations[0].id, other.iterations[0].id)
+        figures.compare(service, service.iterations[0].id, other.iterations[0].id)
 
 
 def test_trend_has_one_point_per_iteration_in_order(ctx):
     service = comparison_service()
-    points = reports.trend(service)["points"]
+    points = figures.trend(service)["points"]
     assert [p["number"] for p in points] == [1, 2]
     assert [p["completion"]["completion_rate"] for p in points] == [0.5, pytest.approx(11 / 12)]
     assert points[1]["sus_mean"] == pytest.approx(sum(SUS_V1) / 10)
@@ -149,7 +149,7 @@ def test_segments_suppress_small_cells_and_the_cells_that_would_reveal_them(ctx)
         for _ in range(count):
             attempt(resident(session, age_band=band), task, "success")
     db.session.commit()
-    result = reports.segments(service.iterations[0], k=5)
+    result = figures.segments(service.iterations[0], k=5)
     cells = {c["value"]: c for c in result["cells"] if c["segment"] == "age_band"}
     assert cells["40s"]["suppressed"] and cells["40s"]["n"] is None and cells["40s"]["completion_rate"] is None
     assert cells["30s"]["suppressed"] and cells["30s"]["n"] is None  # else 15 - 6 - 7 would give 40s away
@@ -160,6 +160,6 @@ def test_segments_suppress_small_cells_and_the_cells_that_would_reveal_them(ctx)
 
 
 def test_report_table_has_one_row_per_task(known):
-    table = reports.report_table(reports.iteration_report(known.iterations[0]))
+    table = figures.report_table(figures.iteration_report(known.iterations[0]))
     assert list(table["position"]) == [1, 2, 3]
     assert table.loc[0, "completion_completion_rate"] == 0.8 and table.loc[0, "source_observer"] == 1

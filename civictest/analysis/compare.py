@@ -18,7 +18,8 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from civictest.analysis.metrics import (
-    compare_completion_rates, compare_means, compare_task_times, completion_rate_ci, inconvenience_from_counts,
+    compare_completion_rates, compare_means, compare_task_times, compare_task_times_from_moments, completion_rate_ci,
+    inconvenience_from_counts,
 )
 from civictest.analysis.report import (
     IterationData, attempt_tally, questionnaire_summary, seq_values, task_times, to_plain,
@@ -49,19 +50,36 @@ def _compare_task(task: Any, base: IterationData, candidate: IterationData, alph
 
     b, c = tally(base), tally(candidate)
     inconvenience = compare_completion_rates(c["inconvenient"], c["n"], b["inconvenient"], b["n"])
+    completion = compare_completion_rates(c["successes"], c["n"], b["successes"], b["n"])
+    completion["verdict"] = verdict(completion["recommended_p"], completion["difference"], alpha, False)
     return {
         "task_id": task.task_id, "position": task.position, "title_ja": task.title_ja, "title_en": task.title_en,
         "n_base": b["n"], "n_candidate": c["n"],
-        "completion": compare_completion_rates(c["successes"], c["n"], b["successes"], b["n"]),
+        "completion": completion,
         "inconvenience": inconvenience,
         "seq": compare_means(seq_values(candidate.frame("seq_counts"), task.task_id),
                              seq_values(base.frame("seq_counts"), task.task_id)),
-        "time": compare_task_times(task_times(candidate.frame("times"), task.task_id),
-                                   task_times(base.frame("times"), task.task_id)),
+        "time": _compare_times(task.task_id, base, candidate),
         "headline_p": inconvenience["recommended_p"],
         "verdict": verdict(inconvenience["recommended_p"], inconvenience["difference"], alpha, True),
         "exploratory": True,
     }
+
+
+def _time_moments(data: IterationData, task_id: Any) -> tuple[int, float, float]:
+    """(n, sum ln t, sum (ln t)^2) of one task's times in the data's time population."""
+    rows = data.time_stats[data.time_stats["task_id"] == task_id]
+    if rows.empty:
+        return 0, 0.0, 0.0
+    return int(rows["n"].iloc[0]), float(rows["sum_log"].iloc[0]), float(rows["sum_log_sq"].iloc[0])
+
+
+def _compare_times(task_id: Any, base: IterationData, candidate: IterationData) -> dict:
+    """Welch on ln times: from the time sums when both iterations carry them (as the database reads them),
+    else from the times themselves (same result)."""
+    if base.time_stats is not None and candidate.time_stats is not None:
+        return compare_task_times_from_moments(_time_moments(candidate, task_id), _time_moments(base, task_id))
+    return compare_task_times(task_times(candidate.frame("times"), task_id), task_times(base.frame("times"), task_id))
 
 
 def _apply_holm(tasks: list[dict], alpha: float) -> str:
@@ -120,7 +138,8 @@ def compare_iterations(base: IterationData, candidate: IterationData, *, alpha: 
                 for task in tasks.itertuples(index=False) if task.task_id in set(base_ids)]
     overall = {"verdict": _apply_holm(per_task, alpha),
                **_compare_pooled(base, candidate, alpha, partial_counts_as_success),
-               "questionnaire": _compare_questionnaire(base, candidate, alpha, questionnaire)}
+               "questionnaire": _compare_questionnaire(base, candidate, alpha, questionnaire),
+               "sentiment": compare_sentiment(base, candidate, alpha)}
     return to_plain({
         "alpha": alpha, "difference": "candidate_minus_base", "tasks": per_task,
         "tasks_added": [t for t in candidate_ids if t not in set(base_ids)],
@@ -131,10 +150,11 @@ def compare_iterations(base: IterationData, candidate: IterationData, *, alpha: 
 
 def trend(points: list[tuple[dict, IterationData]], *, questionnaire: str = "sus") -> list[dict]:
     """Each (meta, data) point's meta keys (id, label, dates...) plus participants (meta["participants"]),
-    pooled completion and inconvenience, and SUS mean and grade, in the given order."""
+    pooled completion (partial success counting when meta["partial_counts_as_success"] says so, as in the
+    iteration's report) and inconvenience, and SUS mean and grade, in the given order."""
     out = []
     for meta, data in points:
-        tally = attempt_tally(data.frame("attempt_counts"))
+        tally = attempt_tally(data.frame("attempt_counts"), bool(meta.get("partial_counts_as_success")))
         kind = meta.get("questionnaire", questionnaire)
         summary = questionnaire_summary(data.frame("sus"), kind)
         out.append({
@@ -145,3 +165,31 @@ def trend(points: list[tuple[dict, IterationData]], *, questionnaire: str = "sus
             "sus_mean": summary["mean"] if kind == "sus" else None, "sus_grade": summary["grade"],
         })
     return to_plain(out)
+
+
+def _negatives(data: IterationData) -> tuple[int, int]:
+    """(negative, scored) resident comments of an iteration (unscored ones say nothing either way)."""
+    counts = data.frame("sentiment_counts")
+    scored = counts[counts["label"].isin(("positive", "neutral", "negative"))]
+    return int(scored.loc[scored["label"] == "negative", "n"].sum()), int(scored["n"].sum())
+
+
+def compare_sentiment(base: IterationData, candidate: IterationData, alpha: float = 0.05) -> dict:
+    """Share of negative comments, candidate vs base, compared as a rate (METRICS 7.1; descriptive, since one
+    resident's comments are not independent); lower is better."""
+    (negative_c, scored_c), (negative_b, scored_b) = _negatives(candidate), _negatives(base)
+    compared = compare_completion_rates(negative_c, scored_c, negative_b, scored_b)
+    return to_plain({**compared, "negative": negative_c, "scored": scored_c, "base_negative": negative_b,
+                     "base_scored": scored_b,
+                     "verdict": verdict(compared["recommended_p"], compared["difference"], alpha, True)})
+
+
+def pooled_change(latest: dict | None, previous: dict | None, alpha: float = 0.05) -> dict | None:
+    """Latest vs previous trend point's pooled inconvenience (METRICS 7.1, differences latest minus previous)
+    with its verdict; None without both points."""
+    if not latest or not previous:
+        return None
+    now, before = latest["inconvenience"], previous["inconvenience"]
+    compared = compare_completion_rates(now.get("inconvenient") or 0, now.get("n") or 0,
+                                        before.get("inconvenient") or 0, before.get("n") or 0)
+    return to_plain({**compared, "verdict": verdict(compared["recommended_p"], compared["difference"], alpha, True)})

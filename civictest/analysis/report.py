@@ -259,3 +259,26 @@ def segment_report(segment_counts: pd.DataFrame, k: int = 5, *, partial_counts_a
                       **_segment_cell(rows, k, partial_counts_as_success)})
     cells.sort(key=lambda c: (str(c["segment"]), str(c["value"]), c["task_id"]))
     return to_plain(cells)
+
+
+def area_report(participants: dict, segment_counts: pd.DataFrame, task_id: Any = None) -> list[dict]:
+    """Per municipality code (in code order; participants who gave none are left out): {code, participants,
+    inconvenient, attempts, inconvenience} from participant counts per code and the "municipality" rows of
+    segment_counts (segment, value, task_id, outcome, hard, n), for one task or all; inconvenience is
+    inconvenience_from_counts of the area's attempts (METRICS 13). Nothing is suppressed here."""
+    tallies: dict[str, dict] = {}
+    rows = segment_counts[segment_counts["segment"] == "municipality"] if len(segment_counts) else segment_counts
+    if task_id is not None and len(rows):
+        rows = rows[rows["task_id"] == task_id]
+    if len(rows):
+        for code, group in rows.groupby("value", dropna=True):
+            tallies[str(code)] = attempt_tally(group)
+    out = []
+    for code, n in sorted(participants.items(), key=str):
+        if not code:
+            continue
+        tally = tallies.get(code, {"inconvenient": 0, "n": 0})
+        out.append({"code": code, "participants": int(n), "inconvenient": tally["inconvenient"],
+                    "attempts": tally["n"], "inconvenience": inconvenience_from_counts(tally["inconvenient"],
+                                                                                       tally["n"])})
+    return to_plain(out)

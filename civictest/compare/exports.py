@@ -9,7 +9,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from civictest import data_exports, opendata, staff_exports
+from civictest import opendata, staff_exports
+from civictest.reporting import figures, rows
 from civictest.compare import bp
 from civictest.downloads import FORMATS, attachment
 from civictest.exports import to_csv_bytes, to_json_bytes, to_xlsx_bytes
@@ -33,8 +34,8 @@ def _audited(iteration: Iteration, what: str, kind: str, **detail: object) -> No
 
 def figures_file(iteration: Iteration, kind: str) -> bytes:
     """The iteration's figures: the open-data table without withholding statistics (counts still suppressed)."""
-    report = data_exports.report(iteration)
-    table = opendata.metrics_table(report, package_info(iteration), data_exports.profile_counts(iteration),
+    report = figures.iteration_report(iteration)
+    table = opendata.metrics_table(report, package_info(iteration), rows.profile_counts(iteration),
                                    int(current_app.config.get("SUPPRESSION_K", 5)), withhold_statistics=False)
     if kind == "csv":
         return to_csv_bytes(table)
@@ -45,7 +46,7 @@ def figures_file(iteration: Iteration, kind: str) -> bytes:
 
 
 def comparison_file(base: Iteration, candidate: Iteration, kind: str) -> bytes:
-    result = data_exports.comparison(base, candidate)
+    result = figures.compare(candidate.service, base.id, candidate.id)
     if kind == "json":
         return to_json_bytes(result, indent=1)
     table = staff_exports.comparison_table(result)

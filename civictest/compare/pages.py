@@ -1,5 +1,6 @@
-"""What each product-owner page shows: reports (civictest.reports) turned into cards, sentences, charts and
-maps (civictest.dashboards) in the page language. One function per page; the views only parse and render."""
+"""What each product-owner page shows: figure sets (civictest.reporting) turned into cards, sentences, charts and
+maps (civictest.dashboards) in the page language. One function per page, one reporting.Figures per request (each
+iteration is read once); the views only parse and render."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,13 +10,10 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from civictest import dashboards, data, reports, sentiment
-from civictest.analysis.sentiment_validity import sentiment_validity
-from civictest.compare import queries
+from civictest import dashboards
 from civictest.models import Iteration, Service
+from civictest.reporting.figures import Figures
 from civictest.services.errors import NotFound
-
-THEMES_SHOWN = 10
 
 
 def lang() -> str:
@@ -25,6 +23,11 @@ def lang() -> str:
 
 def _k() -> int:
     return int(current_app.config["SUPPRESSION_K"])
+
+
+def figures() -> Figures:
+    """The figure sets of this request."""
+    return Figures(_k())
 
 
 def pick_base(iteration: Iteration, base_id: int | None) -> Iteration | None:
@@ -39,61 +42,58 @@ def pick_base(iteration: Iteration, base_id: int | None) -> Iteration | None:
     return iteration.previous if iteration.previous in earlier else (earlier[-1] if earlier else None)
 
 
-def _point(iteration: Iteration) -> dict:
-    return {"id": iteration.id, "number": iteration.number, "label": iteration.label,
-            "report": reports.iteration_report(iteration)}
-
-
-def _history(iteration: Iteration, base: Iteration | None) -> list[dict]:
-    """Reports of the service's iterations up to the later of the current one and the base, in order."""
+def dashboard_figures(found: Figures, iteration: Iteration, base: Iteration | None) -> dict:
+    """Every figure the iteration dashboard shows, as plain data (the API's /iterations/<id>/dashboard too):
+    the reports of the service's iterations up to the later of this one and the base, the comparison with the
+    base, segments of both, the sentiment check and the themes."""
     last = max(iteration.number, base.number if base else 0)
-    return [_point(i) for i in iteration.service.iterations if i.number <= last]
+    history = [{"id": i.id, "number": i.number, "label": i.label, "report": found.report(i.id)}
+               for i in iteration.service.iterations if i.number <= last]
+    return {"history": history,
+            "comparison": found.compare(iteration.service, base.id, iteration.id) if base else None,
+            "segments": {"base": found.segments(base)["cells"] if base else None,
+                         "current": found.segments(iteration)["cells"]},
+            "validity": found.sentiment_validity(iteration), "themes": found.themes(iteration)}
 
 
-def _themes(iteration: Iteration) -> list[dict]:
-    comments = queries.theme_comments(iteration.id)
-    return sentiment.themes(comments, limit=THEMES_SHOWN) if comments else []
-
-
-def dashboard(iteration: Iteration, base_id: int | None = None, segment_task: int | None = None) -> dict:
+def dashboard(iteration: Iteration, base_id: int | None = None, segment_task: int | None = None,
+              found: Figures | None = None) -> dict:
     """Everything the iteration dashboard (and its printed report) shows."""
+    found = found or figures()
     base = pick_base(iteration, base_id)
-    history = _history(iteration, base)
-    by_id = {p["id"]: p for p in history}
-    current, before = by_id[iteration.id]["report"], by_id[base.id]["report"] if base else None
-    comparison = reports.compare(iteration.service, base.id, iteration.id) if base else None
-    page = dashboards.iteration_dashboard(history, iteration.id, base.id if base else None, comparison,
+    numbers = dashboard_figures(found, iteration, base)
+    comparison = numbers["comparison"]
+    page = dashboards.iteration_dashboard(numbers["history"], iteration.id, base.id if base else None, comparison,
                                           lang=lang(), gettext=_)
-    page["segments"] = _segments(iteration, base, current, segment_task, comparison)
+    current, before = found.report(iteration.id), found.report(base.id) if base else None
+    page["segments"] = _segments(iteration, base, current, segment_task, comparison, numbers["segments"])
     page["choices"] = dashboards.iteration_choices(
         [{"id": i.id, "number": i.number, "label": i.label} for i in iteration.service.iterations
          if i.id != iteration.id], _)
     page.update(service=iteration.service, iteration=iteration, base=base, report=current, base_report=before,
-                themes=_themes(iteration), k=_k(),
-                validity=sentiment_validity(queries.sentiment_by_attempt(iteration.id)))
+                themes=numbers["themes"], k=_k(), validity=numbers["validity"])
     return page
 
 
 def printable(iteration: Iteration, base_id: int | None = None, segment_task: int | None = None) -> dict:
     """The dashboard for paper: the same figures plus the inconvenience maps, and the date it was printed."""
-    page = dashboard(iteration, base_id, segment_task)
+    found = figures()
+    page = dashboard(iteration, base_id, segment_task, found)
     base_id = page["base"].id if page["base"] else 0
-    page["area"] = area_map(iteration, "inconvenience", "region", None, base_id)  # 3 table rows, not 62
+    page["area"] = area_map(iteration, "inconvenience", "region", None, base_id, found)  # 3 table rows, not 62
     page["printed_on"] = datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date().isoformat()
     return page
 
 
 def _segments(iteration: Iteration, base: Iteration | None, current: dict, task_id: int | None,
-              comparison: dict | None) -> dict:
+              comparison: dict | None, cells: dict) -> dict:
     """"For whom": per-segment charts of one task (the one asked for, else the first task)."""
     tasks = current["tasks"]
     if not tasks:
         return {"task": None, "tasks": [], "charts": []}
     task = next((t for t in tasks if t["task_id"] == task_id), None) or _changed_task(tasks, comparison)
-    series = ([{"name": dashboards.iteration_name(base.number, _), "cells": reports.segments(base, _k())["cells"]}]
-              if base else [])
-    series.append({"name": dashboards.iteration_name(iteration.number, _),
-                   "cells": reports.segments(iteration, _k())["cells"]})
+    series = [{"name": dashboards.iteration_name(base.number, _), "cells": cells["base"]}] if base else []
+    series.append({"name": dashboards.iteration_name(iteration.number, _), "cells": cells["current"]})
     name = dashboards.task_label(task, lang(), _)
     return {"task": task, "tasks": [{"id": t["task_id"], "name": dashboards.task_label(t, lang(), _)}
                                      for t in tasks],
@@ -107,17 +107,18 @@ def _changed_task(tasks: list[dict], comparison: dict | None) -> dict:
 
 
 def area_map(iteration: Iteration, metric: str, level: str, task_id: int | None,
-             base_id: int | None = None) -> dict:
+             base_id: int | None = None, found: Figures | None = None) -> dict:
     """Tokyo choropleths of the iteration (and of its base), plus the prefecture map when needed."""
+    found = found or figures()
     base = pick_base(iteration, base_id)
     maps = []
     for it in [i for i in (base, iteration) if i is not None]:
-        rows = dashboards.area_rows(data.participants_by_municipality(it.id), data.segment_counts(it.id), task_id)
-        model = dashboards.tokyo_map(rows, _k(), metric, level, queries.venues(it.id), lang(), _)
+        rows = found.areas(it, task_id)["areas"]
+        model = dashboards.tokyo_map(rows, _k(), metric, level, found.venues(it), lang(), _)
         model["title"] = f"{model['title']}: {dashboards.iteration_name(it.number, _)}"
         model["table"]["caption"] = model["title"]
         maps.append(model)
-    current_rows = dashboards.area_rows(data.participants_by_municipality(iteration.id), None, None)
+    current_rows = found.areas(iteration)["areas"]
     japan = dashboards.japan_map(current_rows, _k(), lang(), _) if dashboards.outside_tokyo(current_rows) else None
     tasks = [{"task_id": st.task_id, "position": st.position, "title_ja": st.task.title_ja,
               "title_en": st.task.title_en} for st in (iteration.study.study_tasks if iteration.study else [])]
@@ -128,17 +129,9 @@ def area_map(iteration: Iteration, metric: str, level: str, task_id: int | None,
 
 def overview(services: list[Service], sort: str, descending: bool) -> dict:
     """Every visible service's latest iteration with data, against the one before it."""
-    findings = queries.open_findings(s.id for s in services)
-    entries = []
-    for service in services:
-        points = reports.trend(service)["points"]
-        with_data = [p for p in points if p.get("participants")] or points
-        latest = with_data[-1] if with_data else None
-        earlier = [p for p in points if latest and p["number"] < latest["number"] and p.get("participants")]
-        previous = earlier[-1] if earlier else None
-        entries.append({"service_id": service.id, "name": _localized(service, "name"),
-                        "department": _localized(service.department, "name"), "latest": latest,
-                        "previous": previous, "findings": findings.get(service.id, {})})
+    entries = [{**entry, "service_id": service.id, "name": _localized(service, "name"),
+                "department": _localized(service.department, "name")}
+               for service, entry in zip(services, figures().overview(services))]
     return dashboards.overview(entries, sort, descending, _)
 
 

@@ -2,7 +2,8 @@
 from flask import render_template, request
 from flask_login import current_user
 
-from civictest import dashboards, reports
+from civictest import dashboards
+from civictest.reporting import figures
 from civictest.compare import bp, pages
 from civictest.models import Iteration
 from civictest.security import get_visible_or_404, services_for
@@ -12,7 +13,7 @@ METRICS = ("participants", "inconvenience")
 
 @bp.route("/")
 def index():
-    return render_template("compare/index.html", services=reports.services(current_user))
+    return render_template("compare/index.html", services=figures.services(current_user))
 
 
 @bp.route("/iterations/<int:iteration_id>")

@@ -15,7 +15,6 @@ import pandas as pd
 
 from civictest import geo, maps
 from civictest.analysis.metrics import inconvenience_from_counts
-from civictest.analysis.report import attempt_tally
 from civictest.charts import fmt
 from civictest.dashboards.figures import chart_text
 from civictest.dashboards.verdicts import N_, Gettext, identity
@@ -53,22 +52,6 @@ def _grouped(rows: Sequence[Mapping], key) -> list[dict]:  # noqa: ANN001
         for field in ("participants", "inconvenient", "attempts"):
             sums[group][field] += int(row.get(field) or 0)
     return [{"code": code, **values} for code, values in sorted(sums.items())]
-
-
-def area_rows(participants: Mapping[str | None, int], segment_counts: pd.DataFrame | None = None,
-              task_id: object = None) -> list[dict]:
-    """Rows {code, participants, inconvenient, attempts} per municipality from participant counts per code and
-    the municipality rows of data.segment_counts (segment, value, task_id, outcome, hard, n), one task or all."""
-    tallies: dict[str, dict] = {}
-    if segment_counts is not None and not segment_counts.empty:
-        rows = segment_counts[segment_counts["segment"] == "municipality"]
-        if task_id is not None:
-            rows = rows[rows["task_id"] == task_id]
-        for code, group in rows.groupby("value", dropna=True):
-            tallies[str(code)] = attempt_tally(group)
-    return [{"code": code, "participants": int(n), "inconvenient": tallies.get(code, {}).get("inconvenient", 0),
-             "attempts": tallies.get(code, {}).get("n", 0)} for code, n in sorted(participants.items(), key=str)
-            if code]
 
 
 def suppressed_cells(rows: Sequence[Mapping], k: int) -> dict[str, dict]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from civictest.analysis.compare import IMPROVED, NO_CHANGE, WORSE, verdict
-from civictest.analysis.metrics import compare_completion_rates
+from civictest.analysis.compare import IMPROVED, NO_CHANGE, WORSE
 from civictest.dashboards.figures import iteration_name, task_label
 from civictest.dashboards.verdicts import (
     N_, Gettext, identity, mean_verdict, one_decimal, percent, rate_verdict, time_verdict, word,
@@ -77,16 +76,14 @@ def _negatives(overall: Mapping) -> tuple[int, int]:
     return found.get("negative") or 0, scored
 
 
-def _sentiment_card(current: Mapping, base: Mapping | None, alpha: float, gettext: Gettext) -> dict:
-    """Share of negative comments, compared like any rate (descriptive: comments of one person are linked)."""
+def _sentiment_card(current: Mapping, compared: Mapping | None, gettext: Gettext) -> dict:
+    """Share of negative comments, with its comparison (analysis.compare.compare_sentiment) against the base."""
     negative, scored = _negatives(current)
     card = _card("sentiment", percent(negative / scored if scored else None), "",
                  gettext(T["n_comments"]).format(n=scored), gettext, note=gettext(T["sentiment_note"]))
-    if base is not None:
-        base_negative, base_scored = _negatives(base)
-        compared = compare_completion_rates(negative, scored, base_negative, base_scored)
-        card["verdict"] = rate_verdict(compared, base_scored, scored, lower_is_better=True, alpha=alpha,
-                                       gettext=gettext)
+    if compared is not None:
+        card["verdict"] = rate_verdict(compared, compared["base_scored"], scored, lower_is_better=True,
+                                       key=compared["verdict"], gettext=gettext)
     return card
 
 
@@ -104,7 +101,7 @@ def headline_cards(current: Mapping, base: Mapping | None = None, comparison: Ma
         _rate_card("inconvenience", now, before, pooled, gettext),
         _rate_card("completion", now, before, pooled, gettext),
         _questionnaire_card(now, before, pooled and pooled["questionnaire"], gettext),
-        _sentiment_card(now, before, comparison["alpha"] if comparison else 0.05, gettext),
+        _sentiment_card(now, pooled.get("sentiment") if pooled else None, gettext),
     ]
 
 
@@ -123,7 +120,6 @@ def task_verdicts(comparison: Mapping, current: Mapping, base: Mapping, lang: st
     for task in comparison["tasks"]:
         n_base, n_candidate, task_id = task["n_base"], task["n_candidate"], task["task_id"]
         completion = task["completion"]
-        completion_key = verdict(completion.get("recommended_p"), completion.get("difference"), alpha, False)
         holm = task.get("holm_verdict")
         rows.append({
             "task_id": task_id, "label": task_label(task, lang, gettext),
@@ -132,7 +128,7 @@ def task_verdicts(comparison: Mapping, current: Mapping, base: Mapping, lang: st
             "holm_note": gettext(T["holm_differs"]).format(word=word(holm, gettext)["word"])
             if holm and holm != task["verdict"] else "",
             "completion": rate_verdict(completion, n_base, n_candidate, lower_is_better=False,
-                                       key=completion_key, gettext=gettext),
+                                       key=completion["verdict"], gettext=gettext),
             "time": time_verdict(task["time"], _task_n(base, task_id, "time"), _task_n(current, task_id, "time"),
                                  alpha=alpha, gettext=gettext),
             "seq": mean_verdict(task["seq"], _task_n(base, task_id, "seq"), _task_n(current, task_id, "seq"),

@@ -1,22 +1,20 @@
 """The cross-department overview: every service's latest iteration in one table and one chart (pure).
 
-Input: one entry per service, {"service_id", "name", "department", "latest", "previous", "findings"}, where
-latest/previous are trend points of civictest.analysis.compare.trend (or None) and findings maps severity
-(1–4) to the number of open findings. The change is the pooled inconvenience comparison of the two points
-(METRICS 7.1 via analysis.metrics, as compare_iterations does it), so the page needs no per-task work.
+Input: the entries of civictest.reporting.figures.Figures.overview, each with the page's "service_id", "name"
+and "department" added: latest/previous are trend points (or None), change is their pooled inconvenience
+comparison (analysis.compare.pooled_change) and unresolved_findings maps severity (1–4) to the number of
+findings not yet verified. Nothing is computed here but words, sort order and the chart.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from civictest import charts
-from civictest.analysis.compare import verdict
-from civictest.analysis.metrics import compare_completion_rates
 from civictest.dashboards.figures import chart_text, iteration_name
 from civictest.dashboards.verdicts import N_, Gettext, identity, one_decimal, percent, points, rate_verdict
+from civictest.reporting.vocabulary import SEVERITIES
 
 SORTS = ("department", "service", "inconvenience", "change", "sus", "participants", "findings")
-SEVERITIES = (4, 3, 2, 1)
 T = {
     "department": N_("部局"), "service": N_("サービス"), "iteration": N_("最新の版"),
     "inconvenience": N_("不便率"), "change": N_("前の版からの変化"), "sus": N_("SUS"),
@@ -28,26 +26,16 @@ T = {
 }
 
 
-def pooled_change(latest: Mapping | None, previous: Mapping | None, alpha: float = 0.05) -> dict | None:
-    """Latest vs previous pooled inconvenience (compare_completion_rates(latest, previous)) with its verdict."""
-    if not latest or not previous:
-        return None
-    now, before = latest["inconvenience"], previous["inconvenience"]
-    compared = compare_completion_rates(now.get("inconvenient") or 0, now.get("n") or 0,
-                                        before.get("inconvenient") or 0, before.get("n") or 0)
-    return {**compared, "verdict": verdict(compared["recommended_p"], compared["difference"], alpha, True)}
-
-
 def _row(entry: Mapping, gettext: Gettext) -> dict:
     """One table row: display strings plus the raw numbers the sort uses."""
     latest, previous = entry.get("latest"), entry.get("previous")
     rate = (latest or {}).get("inconvenience") or {}
-    pooled = pooled_change(latest, previous)
+    pooled = entry.get("change")
     change = None
     if pooled:
         change = rate_verdict(pooled, previous["inconvenience"].get("n"), rate.get("n"), lower_is_better=True,
                               key=pooled["verdict"], gettext=gettext)
-    findings = entry.get("findings") or {}
+    findings = entry.get("unresolved_findings") or {}
     return {
         "service_id": entry["service_id"], "name": entry["name"], "department": entry["department"],
         "iteration_id": (latest or {}).get("id"),

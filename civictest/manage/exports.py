@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from flask import abort, request
 
-from civictest import data_exports, staff_exports
+from civictest import staff_exports
+from civictest.reporting import rows
 from civictest.downloads import attachment
 from civictest.exports import to_csv_bytes, to_xlsx_bytes
 from civictest.extensions import db
@@ -20,12 +21,12 @@ RAW_KINDS = ("attempts", "comments")
 
 def raw_file(iteration: Iteration, what: str, kind: str) -> bytes:
     """The attempts or comments table of an iteration (pseudonyms shared by both files)."""
-    names = staff_exports.pseudonyms(data_exports.reportable_participant_ids(iteration))
+    names = staff_exports.pseudonyms(rows.reportable_participant_ids(iteration))
     if what == "attempts":
-        table = staff_exports.attempts_table(data_exports.raw_attempts(iteration), names)
+        table = staff_exports.attempts_table(rows.raw_attempts(iteration), names)
         columns, sheet = staff_exports.ATTEMPT_COLUMNS, "試行"
     else:
-        table = staff_exports.comments_table(data_exports.raw_comments(iteration), names)
+        table = staff_exports.comments_table(rows.raw_comments(iteration), names)
         columns, sheet = staff_exports.COMMENT_COLUMNS, "コメント"
     if kind == "csv":
         return to_csv_bytes(table)

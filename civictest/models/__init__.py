@@ -1,12 +1,14 @@
 """Database models: columns, relationships and small invariants. No reports, no url_for."""
 from civictest.models.catalog import Department, Iteration, Service, Study, StudyTask, Task
 from civictest.models.findings import Finding, FindingEvent, Tag
-from civictest.models.responses import Attempt, AttemptTally, Comment, QuestionnaireResponse
+from civictest.models.responses import (
+    Attempt, AttemptTally, Comment, ParticipantTally, QuestionnaireResponse, SegmentTally,
+)
 from civictest.models.sessions import Participant, TestSession
 from civictest.models.staff import AuditEvent, User
 
 __all__ = [
     "Attempt", "AttemptTally", "AuditEvent", "Comment", "Department", "Finding", "FindingEvent", "Iteration",
-    "Participant", "QuestionnaireResponse", "Service", "Study", "StudyTask", "Tag", "Task",
-    "TestSession", "User",
+    "Participant", "ParticipantTally", "QuestionnaireResponse", "SegmentTally", "Service", "Study", "StudyTask",
+    "Tag", "Task", "TestSession", "User",
 ]

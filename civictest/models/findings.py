@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civictest.extensions import db
 from civictest.models.base import created_at_column, utcnow
+from civictest.reporting.vocabulary import FINDING_STATUSES  # noqa: F401 - the model's codes
 
-FINDING_STATUSES = ("new", "triaged", "planned", "fixed", "verified", "wont_fix")
 SEVERITIES = (1, 2, 3, 4)
 
 comment_tag = Table(

@@ -10,11 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civictest.extensions import db
 from civictest.models.base import created_at_column
+from civictest.reporting.vocabulary import OUTCOMES, SENTIMENT_LABELS, SOURCES  # noqa: F401 - the model's codes
 
-OUTCOMES = ("success", "partial", "failure", "abandoned", "not_attempted")
-SOURCES = ("self", "observer")
 ASSISTANCE = ("none", "hint", "took_over")
-SENTIMENT_LABELS = ("positive", "neutral", "negative", "unscored")
 
 
 class Attempt(db.Model):
@@ -128,3 +126,33 @@ class Comment(db.Model):
     task: Mapped["Task | None"] = relationship()  # noqa: F821
     participant: Mapped["Participant"] = relationship()  # noqa: F821
     tags: Mapped[list["Tag"]] = relationship(secondary="comment_tag", order_by="Tag.name")  # noqa: F821
+
+
+class SegmentTally(db.Model):
+    """The counting attempts of a study per profile segment and answer, task, outcome and whether the effective
+    SEQ was hard (METRICS 13): what the "for whom" charts and the maps read instead of joining every attempt to
+    its participant. value is the participant's answer, "" when none was given (a key can't be NULL).
+
+    Kept by civictest.counting with AttemptTally, in the same transaction as every change; never written by hand."""
+
+    __tablename__ = "segment_tally"
+
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id"), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(30), primary_key=True)
+    value: Mapped[str] = mapped_column(String(20), primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hard: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class ParticipantTally(db.Model):
+    """The counting participants of a study per profile segment and answer ("" when none was given): the
+    participant counts of reports and maps. Kept by civictest.counting, in the same transaction as every change."""
+
+    __tablename__ = "participant_tally"
+
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id"), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(30), primary_key=True)
+    value: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, url_for
 
-from civictest import data_exports, opendata, opendata_meta
+from civictest import opendata, opendata_meta
+from civictest.reporting import figures, rows
 from civictest.downloads import attachment
 from civictest.exports import to_csv_bytes, to_json_bytes
 from civictest.instruments import instrument
@@ -28,7 +29,7 @@ FILES = (  # (endpoint, file name, format, description ja, en) in the order the 
 
 
 def _published(iteration_id: int) -> Iteration:
-    iteration = data_exports.published_iteration(iteration_id)
+    iteration = rows.published_iteration(iteration_id)
     if iteration is None:
         abort(404)
     return iteration
@@ -55,8 +56,8 @@ def _k() -> int:
 
 def metrics(iteration: Iteration):  # noqa: ANN201
     """The suppressed long table of a published iteration."""
-    return opendata.metrics_table(data_exports.report(iteration), package_info(iteration),
-                                  data_exports.profile_counts(iteration), _k())
+    return opendata.metrics_table(figures.iteration_report(iteration), package_info(iteration),
+                                  rows.profile_counts(iteration), _k())
 
 
 def metadata(iteration: Iteration) -> dict:
@@ -73,7 +74,7 @@ def _name(iteration: Iteration, file: str) -> str:
 
 @bp.route("/open-data/")
 def open_data_index():
-    return render_template("public/opendata_index.html", iterations=data_exports.published_iterations())
+    return render_template("public/opendata_index.html", iterations=rows.published_iterations())
 
 
 @bp.route("/open-data/<int:iteration_id>/")

@@ -5,7 +5,7 @@ from sqlalchemy import text
 from civictest.extensions import db
 from civictest.models import Service
 from civictest.public import bp
-from civictest.services.inbox import published_fixes
+from civictest.reporting.review import published_fixes
 
 STAFF_START_PAGES = {
     "admin": "compare.index",

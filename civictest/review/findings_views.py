@@ -12,7 +12,8 @@ from civictest.review.forms import EvidenceForm, FindingForm, StatusForm
 from civictest.review.labels import STATUS, error_message
 from civictest.review.views import visible_service
 from civictest.security import get_visible_or_404
-from civictest.services import findings, inbox
+from civictest.reporting import review as inbox
+from civictest.services import findings
 from civictest.services.errors import DomainError
 
 

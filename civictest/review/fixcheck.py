@@ -1,6 +1,6 @@
 """Is the fix visible in the numbers? A fixed finding's affected tasks, found-in vs fixed-in iteration.
 
-The statistics come from civictest.reports (one computation for every page): `compare` for the verdict and
+The statistics come from civictest.reporting.figures (one computation for every page): `compare` for the verdict and
 the interval of each difference, `iteration_report` for each iteration's rate with its own interval. The
 sentences are the dashboards' ("改善: 52% → 14%（差の95%信頼区間 −55〜−20ポイント、n=25→26）").
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-from civictest import reports
+from civictest.reporting import figures
 from civictest.dashboards import verdicts
 from civictest.models import Finding, Service
 
@@ -18,9 +18,9 @@ def fix_check(service: Service, finding: Finding) -> dict | None:
     the finding has a fixed-in iteration."""
     if finding.fixed_in_id is None:
         return None
-    result = reports.compare(service, finding.found_in_id, finding.fixed_in_id)
-    before = {t["task_id"]: t for t in reports.iteration_report(finding.found_in)["tasks"]}
-    after = {t["task_id"]: t for t in reports.iteration_report(finding.fixed_in)["tasks"]}
+    result = figures.compare(service, finding.found_in_id, finding.fixed_in_id)
+    before = {t["task_id"]: t for t in figures.iteration_report(finding.found_in)["tasks"]}
+    after = {t["task_id"]: t for t in figures.iteration_report(finding.fixed_in)["tasks"]}
     affected = {task.id for task in finding.tasks}
     rows = [_row(task, before.get(task["task_id"]), after.get(task["task_id"]))
             for task in result["tasks"] if task["task_id"] in affected]

@@ -9,9 +9,10 @@ from civictest.review import bp
 from civictest.review.forms import BulkForm, option
 from civictest.review.labels import error_message, template_globals
 from civictest.security import get_visible_or_404, services_for
-from civictest.services import findings, inbox
+from civictest.reporting import review as inbox
+from civictest.services import findings
 from civictest.services.errors import DomainError, InvalidInput
-from civictest.services.inbox import InboxFilter
+from civictest.reporting.review import InboxFilter
 
 
 @bp.context_processor

@@ -14,7 +14,7 @@ from civictest.models import Comment, Finding, FindingEvent, Iteration, Service,
 from civictest.models.findings import FINDING_STATUSES, SEVERITIES
 from civictest.security import audit, can_see_service
 from civictest.services.errors import Conflict, InvalidInput
-from civictest.services.inbox import reportable_comments, study_ids
+from civictest.reporting.review import reportable_comments, study_ids
 
 # The register's status machine: forward one step at a time; wont_fix from any open state; reopen to triaged;
 # a fix that the next round's numbers do not confirm goes back to planned.

@@ -68,7 +68,9 @@ def join(test_session: TestSession, consent_version: str, join_key: str) -> Part
         raise SessionClosed("full")
     values = dict(public_id=secrets.token_hex(16), session_id=test_session.id, receipt_code=new_receipt_code(),
                   consent_version=consent_version, consented_at=utcnow(), join_key=join_key)
-    insert_once(Participant, values)
+    participant_id = insert_once(Participant, values)
+    if participant_id is not None:
+        counting.participant_joined(db.session.connection(), participant_id)
     db.session.commit()
     return db.session.scalar(select(Participant).where(Participant.join_key == join_key))
 

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from civictest.analysis import metrics
+from civictest.analysis import report
 from civictest.analysis.report import IterationData, iteration_report, segment_report
 
 TOL = 5e-5
@@ -263,3 +265,14 @@ def test_analysis_modules_do_no_io(module):
     assert not imported & {"flask", "sqlalchemy", "psycopg", "os", "io", "requests", "pathlib"}
     calls = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
     assert "open" not in calls and "print" not in calls
+
+
+def test_area_report_pools_the_municipality_segment_and_rates_each_area():
+    counts = pd.DataFrame({"segment": ["municipality"] * 3 + ["device"], "value": ["131041", "131041", None, "pc"],
+                           "task_id": [1, 2, 1, 1], "outcome": ["failure", "success", "success", "failure"],
+                           "hard": [True, False, False, True], "n": [3, 4, 2, 9]})
+    rows = report.area_report({"131041": 5, None: 1}, counts)
+    assert [{k: r[k] for k in ("code", "participants", "inconvenient", "attempts")} for r in rows] == [
+        {"code": "131041", "participants": 5, "inconvenient": 3, "attempts": 7}]
+    assert rows[0]["inconvenience"] == metrics.inconvenience_from_counts(3, 7)
+    assert report.area_report({"131041": 5}, counts, task_id=2)[0]["attempts"] == 4

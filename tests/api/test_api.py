@@ -3,7 +3,7 @@ import pytest
 from helpers import login, make_service, make_user
 from test_reports import comparison_service, known_service
 
-from civictest import reports
+from civictest.reporting import figures
 from civictest.extensions import db
 from civictest.services import accounts
 
@@ -53,7 +53,7 @@ def test_bearer_token_reads_the_same_report_as_the_service(client, world):
     headers = bearer(world["team_a"])
     response = client.get(urls(world["a"])[0], headers=headers)
     assert response.status_code == 200
-    assert response.json == reports.iteration_report(world["a"].iterations[0])
+    assert response.json == figures.iteration_report(world["a"].iterations[0])
     assert response.json["tasks"][0]["completion"]["completion_rate"] == 0.8
 
 

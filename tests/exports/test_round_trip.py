@@ -3,7 +3,7 @@ import pytest
 from exports.residents import add_residents
 from helpers import csrf_token, login, make_service, make_user
 
-from civictest import data_exports
+from civictest.reporting import figures, rows
 from civictest.extensions import db
 from civictest.services import catalog, imports
 
@@ -35,7 +35,7 @@ def test_export_then_import_gives_the_same_figures(client, ctx, kind):
     plan = imports.prepare(second.study, response.data, f"attempts.{kind}")
     assert plan.ok, plan.problems[:5]
     imports.commit(second.study, plan)
-    before, after = data_exports.report(first), data_exports.report(second)
+    before, after = figures.iteration_report(first), figures.iteration_report(second)
     # Every task figure (completion, inconvenience, SEQ, time, sentiment); floats to 1e-9, since SQL may sum
     # the same numbers in another order.
     assert after["tasks"] == approx(before["tasks"])
@@ -54,5 +54,5 @@ def test_neutralised_formulas_come_back_as_the_text_they_were(client, ctx):
     second = catalog.create_iteration(service, "再取り込み")
     db.session.commit()
     imports.commit(second.study, imports.prepare(second.study, exported, "a.csv"))
-    texts = {row["comment"] for row in data_exports.raw_attempts(second) if row["comment"]}
+    texts = {row["comment"] for row in rows.raw_attempts(second) if row["comment"]}
     assert '=HYPERLINK("http://evil.example","x")' in texts and "＝SUM(A1:A3)" in texts

@@ -133,7 +133,7 @@ def _read_back(database) -> tuple[list, int, list, list]:  # noqa: ANN001
             participants = connection.execute(text("SELECT COUNT(*) FROM participant")).scalar()
             commented = connection.execute(text(
                 "SELECT a.idempotency_key FROM comment c JOIN attempt a ON a.id = c.attempt_id")).scalars().all()
-            stale = [*connection.execute(counting.stale()).all(), *counting.stale_tallies(connection)]
+            stale = [*connection.execute(counting.stale()).all(), *counting.stale_aggregates(connection)]
         return stored_attempts(engine), participants, commented, stale
     finally:
         engine.dispose()

@@ -5,7 +5,7 @@ from helpers import login
 
 from civictest.extensions import db
 from civictest.models import Participant, Tag
-from civictest.services.inbox import like_pattern
+from civictest.reporting.review import like_pattern
 
 SHOWN = re.compile(r'name="comment_ids" value="(\d+)"')
 

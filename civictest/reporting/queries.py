@@ -1,15 +1,15 @@
-"""The read side: SQL aggregates over the rows that count, handed to civictest.analysis as tidy frames.
+"""Every SQL read behind a figure: aggregates over the rows that count, handed to civictest.analysis as tidy frames.
 
 Which rows count is decided in civictest.counting and nowhere else: attempts carry it (Attempt.counts, with the
 effective SEQ and time), and counting keeps their sums per task, outcome, SEQ and source in AttemptTally.
 Questionnaires and comments count when their participant does: every row of the study minus those of the
 excluded participants (withdrawn, or in an invalid session), which are few and read through their own index.
 
-Speed (1,000,000 attempts on SQLite; benchmarks/report.py): the counts, ratings and the time sums a time
-summary needs (n, sum ln t, sum (ln t)^2, sum t) are the study's few hundred tally rows; a task's shortest,
-median and longest time are walks along ix_attempt_times (study_id, counts, task_id, effective_seconds, ...).
-The times themselves are read only when a statistic needs the vector (comparisons: Welch on log times).
-No ORM objects for big reads.
+Speed (1,000,000 attempts on SQLite; benchmarks/report.py and benchmarks/pages.py): the counts, ratings and the
+time sums a time summary or a comparison needs (n, sum ln t, sum (ln t)^2, sum t) are the study's few hundred
+AttemptTally rows; segments and maps read SegmentTally and ParticipantTally (civictest.profile_tallies); a task's
+shortest, median and longest time are walks along ix_attempt_times (study_id, counts, task_id, effective_seconds).
+No read here visits every attempt, and no ORM objects are built for big reads.
 """
 from __future__ import annotations
 
@@ -17,20 +17,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, func, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, true, union_all
 
 from civictest.analysis.report import IterationData
-from civictest.counting import (  # the rule's names, also used from here by other modules
-    NO_RATING, NOT_ATTEMPTED, OBSERVER, SELF, counted_participants, excluded_participants,
-)
+from civictest.counting import counted_participants, excluded_participants  # noqa: F401 - read here
 from civictest.extensions import db
 from civictest.models import (
-    Attempt, AttemptTally, Comment, Iteration, Participant, QuestionnaireResponse, Study, StudyTask, Task,
+    Attempt, AttemptTally, Comment, Finding, Iteration, ParticipantTally, QuestionnaireResponse, SegmentTally, Study,
+    StudyTask, Task, TestSession,
 )
-
-SEQ_HARD_MAX = 4  # METRICS 13: a rating of 4 or less makes an attempt inconvenient
-SEGMENTS = {"age_band": "age_band", "municipality": "municipality_code", "device": "device",
-            "assistive_technology": "assistive_technology"}
+from civictest.profile_tallies import NONE_GIVEN
+from civictest.reporting.vocabulary import (
+    NO_RATING, NOT_ATTEMPTED, OBSERVER_NOTE, SEQ_HARD_MAX, SUCCESS, TASK_COMMENT, UNRESOLVED_FINDING_STATUSES,
+)
 
 
 # ---------------------------------------------------------------- the rule, as conditions
@@ -144,28 +143,6 @@ def _time_stats(study_id: int, stats: pd.DataFrame, outcomes: tuple[str, ...]) -
     return sums.astype({"n": "int64", "sum_log": float, "sum_log_sq": float, "sum_seconds": float})
 
 
-def _times(study_id: int, outcomes: tuple[str, ...]) -> pd.DataFrame:
-    """times(task_id, outcome, seconds): one row per timed counting attempt with one of `outcomes`.
-
-    Equal times are counted in SQL and expanded here, so ties (times are usually whole or tenth seconds)
-    cross the wire once."""
-    seconds = Attempt.effective_seconds
-    query = (select(Attempt.task_id, Attempt.outcome, seconds, func.count())
-             .where(*counted_attempts(study_id), Attempt.outcome.in_(outcomes), seconds.is_not(None))
-             .group_by(Attempt.task_id, Attempt.outcome, seconds))
-    rows = db.session.connection().execute(query).all()
-    if not rows:
-        return pd.DataFrame({"task_id": pd.Series(dtype="int64"), "outcome": pd.Series(dtype="category"),
-                             "seconds": pd.Series(dtype="float64")})
-    task_id, outcome, seconds, n = zip(*rows)
-    n = np.asarray(n, dtype=np.int64)
-    return pd.DataFrame({  # categorical outcome: the analysis filters it per task, which is fast on codes
-        "task_id": np.repeat(np.asarray(task_id, dtype=np.int64), n),
-        "outcome": pd.Categorical(np.repeat(np.asarray(outcome, dtype=object), n)),
-        "seconds": np.repeat(np.asarray(seconds, dtype=np.float64), n),
-    })
-
-
 def time_outcomes(population: str, partial_counts_as_success: bool) -> tuple[str, ...]:
     """Outcomes whose times a time population needs (METRICS 0; partial joins success when it counts as one)."""
     if population == "all_attempts":
@@ -196,7 +173,7 @@ def _resident_comments(study_id: int) -> pd.DataFrame:
     keys = {"task_id": Comment.task_id, "kind": Comment.kind, "label": Comment.sentiment_label,
             "analyzer": Comment.analyzer}  # in index order, so the GROUP BY streams; kind is filtered after
     counts = _minus_excluded(keys, [Comment.study_id == study_id], Comment.participant_id, study_id)
-    return counts[counts["kind"] != OBSERVER].drop(columns="kind").reset_index(drop=True)
+    return counts[counts["kind"] != OBSERVER_NOTE].drop(columns="kind").reset_index(drop=True)
 
 
 def sentiment_counts(study_id: int) -> pd.DataFrame:
@@ -213,57 +190,53 @@ def sentiment_analyzers(study_id: int, counts: pd.DataFrame | None = None) -> li
     return sorted({name for name in counts["analyzer"] if name is not None})
 
 
-def participant_count(iteration_id: int) -> int:
-    """Counting participants of an iteration (joined and consented; not withdrawn; valid session)."""
-    study = study_of(iteration_id)
-    if study is None:
-        return 0
-    return db.session.scalar(select(func.count()).select_from(counted_participants(study.id).subquery())) or 0
+def participant_tally(study_id: int, segment: str) -> dict[str | None, int]:
+    """Counting participants of a study per answer to one profile question (None: not given)."""
+    query = select(ParticipantTally.value, ParticipantTally.n).where(
+        ParticipantTally.study_id == study_id, ParticipantTally.segment == segment, ParticipantTally.n > 0)
+    return {(None if value == NONE_GIVEN else value): int(n) for value, n in db.session.execute(query).all()}
 
 
-def participants_by_municipality(iteration_id: int) -> dict[str | None, int]:
-    """Counting participants of an iteration per municipality_code (None: not given), for the maps."""
-    study = study_of(iteration_id)
-    if study is None:
-        return {}
-    query = (select(Participant.municipality_code, func.count())
-             .where(Participant.id.in_(counted_participants(study.id))).group_by(Participant.municipality_code))
-    return {code: int(n) for code, n in db.session.execute(query).all()}
+def participant_count(study_id: int) -> int:
+    """Counting participants of a study (not withdrawn; valid session): every one answers each profile question,
+    if only with "not given", so one question's counts add up to all of them."""
+    return sum(participant_tally(study_id, "age_band").values())
 
 
-def iteration_data(iteration_id: int, *, time_population: str = "success", with_times: bool = True) -> IterationData:
-    """The frames of one iteration for civictest.analysis. time_stats (sums and medians) always;
-    with_times=False skips the only large read, the time vector of every task (comparisons need it)."""
-    study = study_of(iteration_id)
+def participants_by_municipality(study_id: int) -> dict[str | None, int]:
+    """Counting participants of a study per municipality_code (None: not given), for the maps."""
+    return participant_tally(study_id, "municipality")
+
+
+def iteration_data(study: Any, *, time_population: str = "success") -> IterationData:
+    """The frames of one iteration's study (a study_of row, or None) for civictest.analysis: counts, ratings,
+    each task's time sums and median (time_stats), SUS, sentiment; never the attempts themselves."""
     if study is None:
         return IterationData.empty()
     stats = _attempt_stats(study.id)
     attempts, ratings = _attempt_frames(stats)
     outcomes = time_outcomes(time_population, study.partial_counts_as_success)
-    return IterationData(tasks=task_frame(study.id), attempt_counts=attempts, seq_counts=ratings,
-                         times=_times(study.id, outcomes) if with_times else None,
+    return IterationData(tasks=task_frame(study.id), attempt_counts=attempts, seq_counts=ratings, times=None,
                          sus=questionnaire_scores(study.id, study.questionnaire),
                          sentiment_counts=sentiment_counts(study.id),
                          time_stats=_time_stats(study.id, stats, outcomes))
 
 
-def iteration_meta(iteration_id: int, sentiment: pd.DataFrame | None = None) -> dict | None:
+def iteration_meta(iteration_id: int, study: Any, sentiment: pd.DataFrame | None = None) -> dict | None:
     """Plain facts about an iteration for report headers and trend points, or None when it does not exist.
-    sentiment: the iteration's sentiment_counts when already read (its analyzers are listed from it)."""
+    study: its study_of row; sentiment: its sentiment_counts when already read (its analyzers are listed)."""
     row = db.session.execute(
         select(Iteration.id, Iteration.service_id, Iteration.number, Iteration.label, Iteration.starts_on,
                Iteration.ends_on, Iteration.published).where(Iteration.id == iteration_id)).first()
     if row is None:
         return None
-    study = study_of(iteration_id)
-    meta = {"id": row.id, "service_id": row.service_id, "number": row.number, "label": row.label,
+    return {"id": row.id, "service_id": row.service_id, "number": row.number, "label": row.label,
             "starts_on": row.starts_on.isoformat() if row.starts_on else None,
             "ends_on": row.ends_on.isoformat() if row.ends_on else None, "published": bool(row.published),
             "questionnaire": study.questionnaire if study else None,
-            "partial_counts_as_success": bool(study.partial_counts_as_success) if study else False}
-    meta["participants"] = participant_count(iteration_id)
-    meta["sentiment_analyzers"] = sentiment_analyzers(study.id, sentiment) if study else []
-    return meta
+            "partial_counts_as_success": bool(study.partial_counts_as_success) if study else False,
+            "participants": participant_count(study.id) if study else 0,
+            "sentiment_analyzers": sentiment_analyzers(study.id, sentiment) if study else []}
 
 
 def iteration_ids(service_id: int) -> list[int]:
@@ -272,29 +245,68 @@ def iteration_ids(service_id: int) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def trend_points(service_id: int) -> list[tuple[dict, IterationData]]:
-    """(meta, data without times) for each iteration of a service, in number order."""
-    points = []
-    for iteration_id in iteration_ids(service_id):
-        frames = iteration_data(iteration_id, with_times=False)
-        points.append((iteration_meta(iteration_id, frames.sentiment_counts), frames))
-    return points
+def segment_counts(study_id: int) -> pd.DataFrame:
+    """(segment, value, task_id, outcome, hard, n) of counting attempts per profile answer (value None: not
+    given), for every segment of the vocabulary: the study's SegmentTally rows."""
+    query = (select(SegmentTally.segment, SegmentTally.value, SegmentTally.task_id, SegmentTally.outcome,
+                    SegmentTally.hard, SegmentTally.n)
+             .where(SegmentTally.study_id == study_id, SegmentTally.n > 0)
+             .order_by(SegmentTally.segment, SegmentTally.value, SegmentTally.task_id, SegmentTally.outcome,
+                       SegmentTally.hard))
+    frame = _frame(query, ["segment", "value", "task_id", "outcome", "hard", "n"])
+    frame["value"] = frame["value"].astype(object).where(frame["value"] != NONE_GIVEN, None)
+    return frame.astype({"n": "int64", "hard": bool})
 
 
-def segment_counts(iteration_id: int) -> pd.DataFrame:
-    """(segment, value, task_id, outcome, hard, n) of counting attempts per profile answer (None = unknown),
-    for segments age_band, municipality, device, assistive_technology."""
-    study = study_of(iteration_id)
-    columns = ["segment", "value", "task_id", "outcome", "hard", "n"]
-    if study is None:
-        return pd.DataFrame(columns=columns)
-    keys = [*(getattr(Participant, column).label(name) for name, column in SEGMENTS.items()),
-            Attempt.task_id, Attempt.outcome, Attempt.effective_seq]
-    query = (select(*keys, func.count()).join(Participant, Participant.id == Attempt.participant_id)
-             .where(*counted_attempts(study.id)).group_by(*keys))
-    frame = _frame(query, [*SEGMENTS, "task_id", "outcome", "seq", "n"])
-    frame["hard"] = (pd.to_numeric(frame["seq"]) <= SEQ_HARD_MAX).fillna(False).astype(bool)
-    parts = [frame.assign(segment=name, value=frame[name].astype(object))
-             .groupby(["segment", "value", "task_id", "outcome", "hard"], dropna=False, as_index=False)["n"].sum()
-             for name in SEGMENTS]
-    return pd.concat(parts, ignore_index=True)[columns].astype({"n": "int64"})
+# ---------------------------------------------------------------- the dashboard's other reads
+def venues(study_id: int) -> list[dict]:
+    """In-person venues of a study's valid sessions that have coordinates: {name, lon, lat}, each once."""
+    rows = db.session.execute(
+        select(TestSession.venue_name, TestSession.venue_lon, TestSession.venue_lat)
+        .where(TestSession.study_id == study_id, TestSession.mode == "in_person", TestSession.excluded.is_(False),
+               TestSession.venue_lon.is_not(None), TestSession.venue_lat.is_not(None))
+        .order_by(TestSession.id)).all()
+    seen, out = set(), []
+    for name, lon, lat in rows:
+        if (name, lon, lat) not in seen:
+            seen.add((name, lon, lat))
+            out.append({"name": name, "lon": lon, "lat": lat})
+    return out
+
+
+def unresolved_findings(service_ids: list[int]) -> dict[int, dict[int, int]]:
+    """{service_id: {severity: findings not yet verified or set aside}} (vocabulary.UNRESOLVED_FINDING_STATUSES)."""
+    out: dict[int, dict[int, int]] = {service_id: {} for service_id in service_ids}
+    if not service_ids:
+        return out
+    rows = db.session.execute(
+        select(Finding.service_id, Finding.severity, func.count())
+        .where(Finding.service_id.in_(service_ids), Finding.status.in_(UNRESOLVED_FINDING_STATUSES))
+        .group_by(Finding.service_id, Finding.severity)).all()
+    for service_id, severity, n in rows:
+        out[service_id][severity] = n
+    return out
+
+
+def theme_comments(study_id: int, limit: int = 2000) -> list[tuple[str, str | None]]:
+    """(text, sentiment label) of residents' own comments that count, newest first, for themes()."""
+    rows = db.session.execute(
+        select(Comment.text, Comment.sentiment_label)
+        .where(Comment.study_id == study_id, Comment.kind != OBSERVER_NOTE, reportable(study_id, Comment.participant_id))
+        .order_by(Comment.id.desc()).limit(limit)).all()
+    return [(text, label) for text, label in rows]
+
+
+def sentiment_by_attempt(study_id: int) -> pd.DataFrame:
+    """(inconvenient, label, n) of residents' task comments that count, by whether their attempt was
+    inconvenient (METRICS 13, on the resident's own answer), for the sentiment validity check."""
+    hard = Attempt.seq <= SEQ_HARD_MAX
+    inconvenient = case((Attempt.outcome != SUCCESS, True), (hard, True), else_=False)
+    label = func.coalesce(Comment.sentiment_label, "unscored")
+    rows = db.session.execute(
+        select(inconvenient, label, func.count())
+        .join(Attempt, Attempt.id == Comment.attempt_id)
+        .where(Comment.study_id == study_id, Comment.kind == TASK_COMMENT, Attempt.outcome != NOT_ATTEMPTED,
+               reportable(study_id, Comment.participant_id))
+        .group_by(inconvenient, label)).all()
+    return pd.DataFrame([(bool(i), lab, int(n)) for i, lab, n in rows], columns=["inconvenient", "label", "n"])

@@ -1,8 +1,8 @@
-"""Review read side: the comments inbox (filters, search, paging), the review index's counts, the register.
+"""The review pages' reads: the comments inbox (filters, search, paging), the review index's counts, the register.
 
 Comments of withdrawn participants are deleted at withdrawal; comments of excluded sessions stay in the
-database but never show here: every comment query starts from `reportable_comments`, which applies
-civictest.data's one `reportable` rule.
+database but never show here: every comment query starts from `reportable_comments`, which applies the one
+rule of civictest.counting (queries.reportable).
 """
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ from math import ceil
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from civictest.data import reportable
 from civictest.extensions import db
 from civictest.models import Attempt, Comment, Finding, Iteration, Service, Study, Tag
-from civictest.models.findings import FINDING_STATUSES, comment_tag, finding_comment
-from civictest.models.responses import OUTCOMES, SENTIMENT_LABELS, SOURCES
+from civictest.models.findings import comment_tag, finding_comment
+from civictest.reporting.queries import reportable
+from civictest.reporting.vocabulary import (
+    AWAITING_VERIFICATION, FINDING_STATUSES, OBSERVER_NOTE, OPEN_FINDING_STATUSES, OUTCOMES, PUBLIC_FINDING_STATUSES,
+    SENTIMENT_LABELS, SOURCES,
+)
 
 PER_PAGE = 50
 LANGS = ("ja", "en", "other", "und")
-OPEN_STATUSES = ("new", "triaged", "planned")
-PUBLIC_STATUSES = ("fixed", "verified")  # what the public "you said, we did" page may show
 
 
 def reportable_comments(studies: list[int]):  # noqa: ANN201 - a Select
@@ -53,8 +54,8 @@ def service_overview(services: list[Service]) -> list[dict]:
         "service": service,
         "iterations": [{"iteration": it, "comments": counts.get(it.study.id, 0) if it.study else 0}
                        for it in reversed(service.iterations)],
-        "open_findings": sum(findings.get((service.id, s), 0) for s in OPEN_STATUSES),
-        "fixed_findings": findings.get((service.id, "fixed"), 0),
+        "open_findings": sum(findings.get((service.id, s), 0) for s in OPEN_FINDING_STATUSES),
+        "fixed_findings": sum(findings.get((service.id, s), 0) for s in AWAITING_VERIFICATION),
     } for service in services]
 
 
@@ -132,7 +133,7 @@ def _filtered(service: Service, iteration: Iteration, f: InboxFilter):  # noqa: 
     if f.language:
         query = query.where(Comment.lang == f.language)
     if f.source:
-        observer = Comment.kind == "observer"
+        observer = Comment.kind == OBSERVER_NOTE
         query = query.where(observer if f.source == "observer" else ~observer)
     if f.q:
         # ILIKE on PostgreSQL, lower() LIKE lower() on SQLite: both find Japanese text as typed.
@@ -193,7 +194,7 @@ def findings(service: Service, sort: str = "severity", direction: str = "desc", 
     order = order.asc() if direction == "asc" else order.desc()
     query = select(Finding).where(Finding.service_id == service.id)
     if status == "open":
-        query = query.where(Finding.status.in_(OPEN_STATUSES))
+        query = query.where(Finding.status.in_(OPEN_FINDING_STATUSES))
     elif status in FINDING_STATUSES:
         query = query.where(Finding.status == status)
     query = query.options(selectinload(Finding.tasks), selectinload(Finding.comments), joinedload(Finding.found_in),
@@ -211,7 +212,7 @@ def published_fixes(service: Service) -> list[Finding]:
     """Fixed or verified findings with a public summary, newest fix first (for the public page)."""
     return list(db.session.scalars(
         select(Finding).join(Iteration, Finding.fixed_in_id == Iteration.id)
-        .where(Finding.service_id == service.id, Finding.status.in_(PUBLIC_STATUSES),
+        .where(Finding.service_id == service.id, Finding.status.in_(PUBLIC_FINDING_STATUSES),
                Finding.public_summary_ja != "")
         .options(joinedload(Finding.fixed_in), joinedload(Finding.verified_in))
         .order_by(Iteration.number.desc(), Finding.id.desc())

@@ -1,45 +1,31 @@
 """Reads for exports and open data: raw rows, participant counts by profile, published iterations.
 
-Every read goes through civictest.data's one rule (`reportable`): withdrawn participants and sessions
-closed as invalid never leave the database, in a figure or in a raw file. Raw rows are returned as
-plain dicts; civictest.staff_exports turns them into tables.
+Every read follows the one rule of civictest.counting (queries.reportable): withdrawn participants and sessions
+closed as invalid never leave the database, in a figure or in a raw file. Raw rows are returned as plain
+dicts; civictest.staff_exports turns them into tables. Figures come from civictest.reporting.figures.
 """
 from __future__ import annotations
 
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from civictest import data, reports
 from civictest.extensions import db
-from civictest.models import (
-    Attempt, Comment, Department, Iteration, Participant, Service, StudyTask, Tag, Task, TestSession,
-)
+from civictest.models import Attempt, Comment, Department, Iteration, Participant, Service, StudyTask, Tag, Task
 from civictest.models.findings import comment_tag
+from civictest.reporting import queries
+from civictest.reporting.queries import reportable
 
-PROFILE_SEGMENTS = {"age_band": Participant.age_band, "municipality": Participant.municipality_code}
-
-
-def report(iteration: Iteration) -> dict:
-    """The iteration's report (civictest.reports.iteration_report: the same figures as the dashboards)."""
-    return reports.iteration_report(iteration)
-
-
-def _participants(study_id: int):  # noqa: ANN202
-    return (select(Participant.id).join(TestSession, TestSession.id == Participant.session_id)
-            .where(TestSession.study_id == study_id, data.reportable(study_id, Participant.id)))
+PROFILE_SEGMENTS = ("age_band", "municipality")  # what open data breaks participants down by
 
 
 def profile_counts(iteration: Iteration) -> pd.DataFrame:
-    """(segment, value, n): reportable participants per age band and per municipality code (None = no answer)."""
-    frames = []
-    for segment, column in PROFILE_SEGMENTS.items():
-        query = (select(column, func.count()).where(Participant.id.in_(_participants(iteration.study.id)))
-                 .group_by(column))
-        rows = db.session.execute(query).all()
-        frames.append(pd.DataFrame([(segment, value, int(n)) for value, n in rows], columns=["segment", "value", "n"]))
-    return pd.concat(frames, ignore_index=True)
+    """(segment, value, n): counting participants per age band and per municipality code (None = no answer),
+    from ParticipantTally."""
+    found = [(segment, value, n) for segment in PROFILE_SEGMENTS
+             for value, n in sorted(queries.participant_tally(iteration.study.id, segment).items(), key=str)]
+    return pd.DataFrame(found, columns=["segment", "value", "n"])
 
 
 def raw_attempts(iteration: Iteration) -> list[dict[str, Any]]:
@@ -51,7 +37,7 @@ def raw_attempts(iteration: Iteration) -> list[dict[str, Any]]:
              .join(Task, Task.id == Attempt.task_id)
              .join(StudyTask, (StudyTask.task_id == Attempt.task_id) & (StudyTask.study_id == study_id))
              .outerjoin(Comment, Comment.attempt_id == Attempt.id)
-             .where(Attempt.study_id == study_id, data.reportable(study_id, Attempt.participant_id))
+             .where(Attempt.study_id == study_id, reportable(study_id, Attempt.participant_id))
              .order_by(Attempt.participant_id, StudyTask.position, Attempt.source))
     return [dict(row._mapping) for row in db.session.execute(query)]
 
@@ -64,7 +50,7 @@ def raw_comments(iteration: Iteration) -> list[dict[str, Any]]:
                     Comment.sentiment_score.label("score"))
              .outerjoin(Task, Task.id == Comment.task_id)
              .outerjoin(StudyTask, (StudyTask.task_id == Comment.task_id) & (StudyTask.study_id == study_id))
-             .where(Comment.study_id == study_id, data.reportable(study_id, Comment.participant_id))
+             .where(Comment.study_id == study_id, reportable(study_id, Comment.participant_id))
              .order_by(Comment.participant_id, StudyTask.position, Comment.id))
     rows = [dict(row._mapping) for row in db.session.execute(query)]
     tags: dict[int, list[str]] = {}
@@ -76,7 +62,8 @@ def raw_comments(iteration: Iteration) -> list[dict[str, Any]]:
 
 
 def reportable_participant_ids(iteration: Iteration) -> list[int]:
-    return list(db.session.scalars(_participants(iteration.study.id)))
+    """Ids of the iteration's participants whose answers count, in id order."""
+    return list(db.session.scalars(queries.counted_participants(iteration.study.id).order_by(Participant.id)))
 
 
 def published_iterations() -> list[Iteration]:
@@ -92,8 +79,3 @@ def published_iteration(iteration_id: int) -> Iteration | None:
     """An iteration if it is published; None (a 404 for the public) otherwise."""
     iteration = db.session.get(Iteration, iteration_id)
     return iteration if iteration is not None and iteration.published else None
-
-
-def comparison(base: Iteration, candidate: Iteration) -> dict:
-    """civictest.reports.compare of two iterations of one service (differences are candidate minus base)."""
-    return reports.compare(candidate.service, base.id, candidate.id)
