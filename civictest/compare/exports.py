@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from civictest import data_exports, opendata, staff_exports
 from civictest.compare import bp
-from civictest.downloads import FORMATS, attachment
+from civictest.web.downloads import FORMATS, attachment
 from civictest.exports import to_csv_bytes, to_json_bytes, to_xlsx_bytes
 from civictest.extensions import db
 from civictest.models import Iteration

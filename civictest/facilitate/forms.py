@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from civictest.forms import CivicForm
+from civictest.web.forms import CivicForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 

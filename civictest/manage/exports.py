@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import abort, request
 
 from civictest import data_exports, staff_exports
-from civictest.downloads import attachment
+from civictest.web.downloads import attachment
 from civictest.exports import to_csv_bytes, to_xlsx_bytes
 from civictest.extensions import db
 from civictest.manage import bp

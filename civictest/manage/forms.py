@@ -1,6 +1,6 @@
 """Authoring forms. Lengths match the columns so that nothing is cut silently."""
 from flask_babel import lazy_gettext as _l
-from civictest.forms import CivicForm
+from civictest.web.forms import CivicForm
 from wtforms import widgets
 from wtforms import (
     BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from civictest.forms import CivicForm
+from civictest.web.forms import CivicForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField
 

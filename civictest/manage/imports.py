@@ -61,7 +61,7 @@ def import_review(iteration_id: int):
 
 @bp.errorhandler(413)
 def upload_too_large(error):  # noqa: ANN001, ANN201
-    from civictest.errors import render_error
+    from civictest.web.errors import render_error
 
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     return render_error(413, _("ファイルが大きすぎます。送信できるのは %(mb)s MB までです。"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, url_for
 
 from civictest import data_exports, opendata, opendata_meta
-from civictest.downloads import attachment
+from civictest.web.downloads import attachment
 from civictest.exports import to_csv_bytes, to_json_bytes
 from civictest.instruments import instrument
 from civictest.models import Iteration

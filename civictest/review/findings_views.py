@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from civictest.extensions import db
-from civictest.i18n import localized
+from civictest.web.i18n import localized
 from civictest.models import Finding, User
 from civictest.review import bp
 from civictest.review.fixcheck import fix_check

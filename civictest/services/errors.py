@@ -1,4 +1,4 @@
-"""Domain errors raised by services and translated to HTTP in one place (civictest.errors)."""
+"""Domain errors raised by services and translated to HTTP in one place (civictest.web.errors)."""
 from __future__ import annotations
 
 
