@@ -14,10 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from civictest.importing.messages import file_error_text, problem_rows
 from civictest.manage import bp
-from civictest.manage.import_forms import (
-    UploadForm, file_error_text, mapping_form, problem_rows, read_mapping,
-)
+from civictest.manage.import_forms import UploadForm, mapping_form, read_mapping
 from civictest.models import Iteration
 from civictest.security import get_visible_or_404
 from civictest.services import imports

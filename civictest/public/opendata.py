@@ -5,14 +5,14 @@ civictest.opendata from the same report the dashboards use, with small cells sup
 """
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, url_for
+from flask import abort, render_template, url_for
 
 from civictest import data_exports, opendata, opendata_meta
-from civictest.web.downloads import attachment
+from civictest.exporting.files import open_data_metrics, package_info, suppression_k
 from civictest.exports import to_csv_bytes, to_json_bytes
-from civictest.instruments import instrument
 from civictest.models import Iteration
 from civictest.public import bp
+from civictest.web.downloads import attachment
 
 PUBLIC_CACHE = "public, max-age=300"
 FILES = (  # (endpoint, file name, format, description ja, en) in the order the dataset page lists them
@@ -34,37 +34,12 @@ def _published(iteration_id: int) -> Iteration:
     return iteration
 
 
-def package_info(iteration: Iteration) -> opendata.PackageInfo:
-    """What the package says about its publisher and iteration (the city's code comes from configuration)."""
-    service, study = iteration.service, iteration.study
-    return opendata.PackageInfo(
-        iteration_id=iteration.id, department_ja=service.department.name_ja, service_ja=service.name_ja,
-        iteration_number=iteration.number, iteration_label=iteration.label, starts_on=iteration.starts_on,
-        ends_on=iteration.ends_on, publisher_code=current_app.config.get("OPEN_DATA_LG_CODE"),
-        department_en=service.department.name_en, service_en=service.name_en,
-        published_at=iteration.published_at, questionnaire=study.questionnaire,
-        partial_counts_as_success=study.partial_counts_as_success,
-        instrument_id=instrument(study.questionnaire).get("instrument_id", ""),
-        url=url_for("public.open_data_dataset", iteration_id=iteration.id, _external=True),
-    )
-
-
-def _k() -> int:
-    return int(current_app.config.get("SUPPRESSION_K", 5))
-
-
-def metrics(iteration: Iteration):  # noqa: ANN201
-    """The suppressed long table of a published iteration."""
-    return opendata.metrics_table(data_exports.report(iteration), package_info(iteration),
-                                  data_exports.profile_counts(iteration), _k())
-
-
 def metadata(iteration: Iteration) -> dict:
     files = [{"title": {"ja": title_ja, "en": title_en}, "format": kind, "file": name,
               "mediaType": "text/csv" if kind == "CSV" else "application/json",
               "url": url_for(endpoint, iteration_id=iteration.id, _external=True)}
              for endpoint, name, kind, title_ja, title_en in FILES]
-    return opendata_meta.metadata(package_info(iteration), _k(), files)
+    return opendata_meta.metadata(package_info(iteration), suppression_k(), files)
 
 
 def _name(iteration: Iteration, file: str) -> str:
@@ -80,14 +55,14 @@ def open_data_index():
 def open_data_dataset(iteration_id: int):
     iteration = _published(iteration_id)
     return render_template("public/opendata_dataset.html", iteration=iteration, meta=metadata(iteration),
-                           preview=opendata.preview_rows(metrics(iteration)), files=FILES,
+                           preview=opendata.preview_rows(open_data_metrics(iteration)), files=FILES,
                            dictionary=opendata.dictionary_table().to_dict(orient="records"))
 
 
 @bp.route("/open-data/<int:iteration_id>/metrics.csv")
 def open_data_metrics_csv(iteration_id: int):
     iteration = _published(iteration_id)
-    return attachment(to_csv_bytes(metrics(iteration)), _name(iteration, "metrics.csv"), cache=PUBLIC_CACHE)
+    return attachment(to_csv_bytes(open_data_metrics(iteration)), _name(iteration, "metrics.csv"), cache=PUBLIC_CACHE)
 
 
 @bp.route("/open-data/<int:iteration_id>/metrics.json")
@@ -95,7 +70,7 @@ def open_data_metrics_json(iteration_id: int):
     iteration = _published(iteration_id)
     meta = metadata(iteration)
     body = {key: meta[key] for key in ("title", "license", "attribution", "issued", "temporal", "suppression")}
-    body["records"] = opendata.records(metrics(iteration))
+    body["records"] = opendata.records(open_data_metrics(iteration))
     return attachment(to_json_bytes(body, indent=1), _name(iteration, "metrics.json"), cache=PUBLIC_CACHE)
 
 
