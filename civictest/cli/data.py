@@ -10,7 +10,7 @@ from flask_babel import refresh
 from civictest.extensions import db
 from civictest.models import Study
 from civictest.services.errors import DomainError
-from civictest.spreadsheets import FIELDS, column_letter
+from civictest.importing.spreadsheets import FIELDS, column_letter
 
 
 def _column(value: str, headers: tuple[str, ...]) -> int:
@@ -69,7 +69,7 @@ def import_command(study_id: int, file: Path, maps: tuple[str, ...], outcome_wor
                    dry_run: bool, lang: str) -> None:
     """Import results collected elsewhere (CSV UTF-8/Shift_JIS or XLSX): all rows or none."""
     from civictest.services import imports
-    from civictest.spreadsheets import word
+    from civictest.importing.spreadsheets import word
 
     study = db.session.get(Study, study_id) or _fail(f"no study {study_id}")
     raw = file.read_bytes()

@@ -1,4 +1,6 @@
-"""Forms of the spreadsheet import: upload, column mapping, outcome words (wording: civictest.importing.messages)."""
+"""Forms of the spreadsheet import: upload, column mapping, outcome words.
+
+Their wording (labels, file errors, row problems) is in civictest.importing.messages."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -6,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField
 
-from civictest.import_rows import OUTCOME_CODES
 from civictest.importing.messages import FIELD_LABELS, OUTCOME_LABELS
+from civictest.importing.rows import OUTCOME_CODES
 from civictest.services.imports import ImportPlan
-from civictest.spreadsheets import FIELDS, REQUIRED, Sheet
+from civictest.importing.spreadsheets import FIELDS, REQUIRED, Sheet
 from civictest.web.forms import CivicForm
 
 class UploadForm(CivicForm):
@@ -28,7 +30,7 @@ def mapping_form(sheet: Sheet, plan: ImportPlan, formdata: object = None) -> Civ
     for name in FIELDS:
         label = FIELD_LABELS[name] if name not in REQUIRED else _l("%(field)s（必須）", field=FIELD_LABELS[name])
         setattr(MappingForm, f"col_{name}", SelectField(label, choices=columns, default=_default(plan.mapping[name])))
-    from civictest.import_rows import outcome_code
+    from civictest.importing.rows import outcome_code
 
     for i, word in enumerate(plan.outcome_words()):
         setattr(MappingForm, f"word_{i}", HiddenField(default=word))
