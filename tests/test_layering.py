@@ -3,8 +3,9 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "civictest"
-PURE = ["analysis", "sentiment", "privacy.py", "charts.py", "maps.py", "exports.py", "geo.py",
-        "importing/spreadsheets.py", "importing/rows.py", "opendata.py", "opendata_meta.py", "staff_exports.py"]
+PURE = ["analysis", "sentiment", "privacy.py", "charts.py", "maps.py", "geo.py", "importing/spreadsheets.py",
+        "importing/rows.py", "exporting/writers.py", "exporting/staff.py", "exporting/opendata.py",
+        "exporting/metadata.py"]
 FORBIDDEN = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "flask_babel", "civictest.extensions",
              "civictest.models", "civictest.data", "sqlalchemy")
 

@@ -128,9 +128,9 @@ def export_command(iteration_id: int, kind: str, out: Path, what: str, base_id: 
 
 def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:  # noqa: ANN001
     from civictest.exporting.files import comparison_file, figures_file, open_data_metrics, raw_file
-    from civictest.exports import to_csv_bytes, to_json_bytes
+    from civictest.exporting.opendata import records
+    from civictest.exporting.writers import to_csv_bytes, to_json_bytes
     from civictest.models import Iteration
-    from civictest.opendata import records
 
     if what in ("attempts", "comments"):
         if kind == "json":

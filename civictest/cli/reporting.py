@@ -10,7 +10,8 @@ import json
 import click
 from flask import Flask
 
-from civictest import exports, reports
+from civictest import reports
+from civictest.exporting import writers
 from civictest.extensions import db
 from civictest.models import Iteration, Service
 from civictest.services.errors import DomainError
@@ -23,7 +24,7 @@ def _echo(result: dict, table, output: str) -> None:  # noqa: ANN001 - table: di
     if output == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        click.echo(exports.to_csv_bytes(table(result)).decode("utf-8-sig"), nl=False)
+        click.echo(writers.to_csv_bytes(table(result)).decode("utf-8-sig"), nl=False)
 
 
 def _iteration(iteration_id: int) -> Iteration:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
-from civictest import data_exports, opendata, staff_exports
-from civictest.exports import to_csv_bytes, to_json_bytes, to_xlsx_bytes
+from civictest import data_exports
+from civictest.exporting import opendata, staff
+from civictest.exporting.writers import to_csv_bytes, to_json_bytes, to_xlsx_bytes
 from civictest.instruments import instrument
 from civictest.models import Iteration
 
@@ -57,19 +58,19 @@ def comparison_file(base: Iteration, candidate: Iteration, kind: str) -> bytes:
     result = data_exports.comparison(base, candidate)
     if kind == "json":
         return to_json_bytes(result, indent=1)
-    table = staff_exports.comparison_table(result)
+    table = staff.comparison_table(result)
     return to_csv_bytes(table) if kind == "csv" else to_xlsx_bytes({"比較": table})
 
 
 def raw_file(iteration: Iteration, what: str, kind: str) -> bytes:
     """The attempts or comments table of an iteration (pseudonyms shared by both files)."""
-    names = staff_exports.pseudonyms(data_exports.reportable_participant_ids(iteration))
+    names = staff.pseudonyms(data_exports.reportable_participant_ids(iteration))
     if what == "attempts":
-        table = staff_exports.attempts_table(data_exports.raw_attempts(iteration), names)
-        columns, sheet = staff_exports.ATTEMPT_COLUMNS, "試行"
+        table = staff.attempts_table(data_exports.raw_attempts(iteration), names)
+        columns, sheet = staff.ATTEMPT_COLUMNS, "試行"
     else:
-        table = staff_exports.comments_table(data_exports.raw_comments(iteration), names)
-        columns, sheet = staff_exports.COMMENT_COLUMNS, "コメント"
+        table = staff.comments_table(data_exports.raw_comments(iteration), names)
+        columns, sheet = staff.COMMENT_COLUMNS, "コメント"
     if kind == "csv":
         return to_csv_bytes(table)
-    return to_xlsx_bytes({sheet: table, "項目定義": staff_exports.dictionary(columns)})
+    return to_xlsx_bytes({sheet: table, "項目定義": staff.dictionary(columns)})

@@ -1,15 +1,17 @@
 """Open data for everyone, no login: published iterations' aggregate packages (CSV, JSON, metadata).
 
 An iteration that is not published does not exist here (404), whatever its id. Every figure is built by
-civictest.opendata from the same report the dashboards use, with small cells suppressed; no free text.
+civictest.exporting.opendata from the same report the dashboards use, with small cells suppressed; no free text.
 """
 from __future__ import annotations
 
 from flask import abort, render_template, url_for
 
-from civictest import data_exports, opendata, opendata_meta
+from civictest import data_exports
+from civictest.exporting import metadata as opendata_metadata
+from civictest.exporting import opendata
 from civictest.exporting.files import open_data_metrics, package_info, suppression_k
-from civictest.exports import to_csv_bytes, to_json_bytes
+from civictest.exporting.writers import to_csv_bytes, to_json_bytes
 from civictest.models import Iteration
 from civictest.public import bp
 from civictest.web.downloads import attachment
@@ -39,7 +41,7 @@ def metadata(iteration: Iteration) -> dict:
               "mediaType": "text/csv" if kind == "CSV" else "application/json",
               "url": url_for(endpoint, iteration_id=iteration.id, _external=True)}
              for endpoint, name, kind, title_ja, title_en in FILES]
-    return opendata_meta.metadata(package_info(iteration), suppression_k(), files)
+    return opendata_metadata.metadata(package_info(iteration), suppression_k(), files)
 
 
 def _name(iteration: Iteration, file: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from civictest.exports import data_dictionary
+from civictest.exporting.writers import data_dictionary
 from civictest.geo import lg_code, municipality_name
 from civictest.privacy import suppress_small_cells
 
