@@ -16,7 +16,6 @@ from civictest.exporting.writers import data_dictionary
 
 OUTCOME_NAMES = {"success": "できた", "partial": "難しかったができた", "failure": "できなかった",
                  "abandoned": "あきらめた", "not_attempted": "実施しなかった"}
-SOURCE_NAMES = {"self": "本人", "observer": "観察者"}
 VERDICT_NAMES = {"improved": "改善", "worse": "悪化", "no_detectable_change": "変化は検出されず", "mixed": "改善と悪化が混在"}
 
 # (Japanese name, physical name, type, description ja, description en)

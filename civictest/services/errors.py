@@ -16,10 +16,6 @@ class NotFound(DomainError):
     status = 404
 
 
-class Forbidden(DomainError):
-    status = 403
-
-
 class Conflict(DomainError):
     status = 409
 
