@@ -10,7 +10,7 @@ from civictest.models import Comment, Participant, Study
 from civictest.models.base import utcnow
 from civictest.services.sentiment_scoring import rescore
 
-TINY = Path(__file__).resolve().parent / "data" / "sentiment-tiny.jsonl"
+TINY = Path(__file__).resolve().parents[1] / "data" / "sentiment-tiny.jsonl"
 
 
 def test_evaluate_prints_per_language_figures(app):
