@@ -8,9 +8,9 @@ from flask import Flask, current_app
 from flask_babel import refresh
 
 from civictest.extensions import db
+from civictest.importing.spreadsheets import FIELDS, column_letter
 from civictest.models import Study
 from civictest.services.errors import DomainError
-from civictest.importing.spreadsheets import FIELDS, column_letter
 
 
 def _column(value: str, headers: tuple[str, ...]) -> int:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from civictest.geo import municipality_name
 from civictest.exporting.opendata import COLUMNS, PackageInfo
+from civictest.geo import municipality_name
 
 LICENSE = {"id": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
            "name_ja": "クリエイティブ・コモンズ 表示 4.0 国際", "name_en": "Creative Commons Attribution 4.0 International"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from civictest.services.imports import ImportPlan
 from civictest.importing.spreadsheets import Problem, SpreadsheetError
+from civictest.services.imports import ImportPlan
 
 FIELD_LABELS = {
     "participant": _l("参加者（同じ値の行は同じ人）"),

@@ -10,8 +10,8 @@ from wtforms import HiddenField, SelectField
 
 from civictest.importing.messages import FIELD_LABELS, OUTCOME_LABELS
 from civictest.importing.rows import OUTCOME_CODES
-from civictest.services.imports import ImportPlan
 from civictest.importing.spreadsheets import FIELDS, REQUIRED, Sheet
+from civictest.services.imports import ImportPlan
 from civictest.web.forms import CivicForm
 
 class UploadForm(CivicForm):

@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from civictest.extensions import db
-from civictest.web.i18n import localized
 from civictest.models import Finding, User
 from civictest.review import bp
 from civictest.review.fixcheck import fix_check
@@ -14,6 +13,7 @@ from civictest.review.views import visible_service
 from civictest.security import get_visible_or_404
 from civictest.services import findings, inbox
 from civictest.services.errors import DomainError
+from civictest.web.i18n import localized
 
 
 def _finding_form(service, finding: Finding | None = None) -> FindingForm:  # noqa: ANN001
