@@ -2,7 +2,6 @@
 
     python -m benchmarks report [--attempts 10000 --attempts 100000 ...] [--rounds 3] [--budget 180]
                                 [--postgres-url URL | --no-postgres] [--vacuum]
-    flask --app app bench report --attempts 1000000
 
 For each size N, a scratch database (a SQLite file in a temporary directory; also a temporary PostgreSQL
 database when --postgres-url or a postgresql DATABASE_URL is given) gets one service with 10 tasks and two

@@ -18,7 +18,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         instance_path=str(ROOT / "instance"),
     )
-    from civictest.requests import CivicRequest
+    from civictest.web.requests import CivicRequest
 
     app.request_class = CivicRequest
     _configure(app, config)
@@ -28,9 +28,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     _init_extensions(app)
     _register_blueprints(app)
-    from civictest import cli, errors, security
+    from civictest import cli, security
+    from civictest.web import errors, headers
 
     errors.register(app)
+    headers.register(app)
     security.register(app)
     cli.register(app)
     return app
@@ -58,8 +60,8 @@ def _local_secret_key(app: Flask) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from civictest import i18n
     from civictest.extensions import csrf, db, limiter, login_manager, migrate
+    from civictest.web import i18n
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

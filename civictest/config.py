@@ -58,7 +58,6 @@ class Config:
     SUPPRESSION_K = int(os.environ.get("SUPPRESSION_K", 5))
     # The publishing city's 6-digit local-government code (全国地方公共団体コード) for open-data files.
     OPEN_DATA_LG_CODE = os.environ.get("OPEN_DATA_LG_CODE", "")
-    CONSENT_VERSION = "2026-11"
 
 
 class LocalConfig(Config):

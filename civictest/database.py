@@ -24,10 +24,6 @@ def configure_engine(engine: Engine, busy_timeout_ms: int = 5000) -> None:
         cursor.close()
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def _has_ln(cursor) -> bool:  # noqa: ANN001 - a DB-API cursor
     try:
         cursor.execute("SELECT ln(1)")

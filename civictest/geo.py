@@ -103,14 +103,6 @@ def municipality_name(code: str | None, lang: str = "ja") -> str | None:
     return name_en if lang.startswith("en") and name_en else name_ja
 
 
-def prefecture_of(code: str) -> str:
-    """Two-digit prefecture code (JIS X 0401) of a municipality code; ValueError if the code is malformed."""
-    full = lg_code(code)
-    if full is None:
-        raise ValueError(f"not a local-government code: {code!r}")
-    return full[:2]
-
-
 def _tokyo_group(code: str) -> str:
     """"wards" (23 特別区), "tama" (cities, towns, villages of the mainland) or "islands"."""
     if code in TOKYO_ISLAND_CODES:
@@ -155,22 +147,3 @@ def boundary_attribution(lang: str = "ja") -> str:
     english = [ln for ln in lines if ln.isascii()]
     japanese = [ln for ln in lines if not ln.isascii()]
     return (english if lang.startswith("en") and english else japanese)[0]
-
-
-def _in_ring(lon: float, lat: float, ring: list) -> bool:
-    """Ray-casting point-in-polygon test for one ring of [lon, lat] pairs."""
-    inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
-        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-            inside = not inside
-    return inside
-
-
-def municipality_at(lon: float, lat: float) -> str | None:
-    """Tokyo municipality code containing a point (generalised shapes: approximate near boundaries)."""
-    for feature in tokyo_boundaries():
-        for polygon in feature["geometry"]["coordinates"]:
-            outer, holes = polygon[0], polygon[1:]
-            if _in_ring(lon, lat, outer) and not any(_in_ring(lon, lat, h) for h in holes):
-                return feature["properties"]["lg_code"]
-    return None

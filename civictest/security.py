@@ -1,27 +1,17 @@
-"""Who may see what, security headers on every response, and the audit-log helper."""
+"""Who may see what (login, roles, the services a user may see) and the audit-log helper.
+
+The security headers on every response are web plumbing: civictest.web.headers."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort
 from flask_login import current_user
 from sqlalchemy import select
 
 from civictest.extensions import db, login_manager
 from civictest.models import AuditEvent, Service, User
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
-NO_STORE_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/participate")
 STAFF_ROLES = ("admin", "service_team", "product_owner", "facilitator")
 
 
@@ -30,7 +20,6 @@ def register(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
-    app.after_request(add_security_headers)
 
 
 def load_user(user_key: str) -> User | None:
@@ -42,19 +31,6 @@ def load_user(user_key: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
-
-
-def add_security_headers(response):  # noqa: ANN001, ANN201
-    """Every header below unless the view set its own (Headers.setdefault raises and catches a KeyError per
-    missing header, so the names present are read once instead)."""
-    present = {name.lower() for name in response.headers.keys()}
-    wanted = dict(SECURITY_HEADERS)
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
-        wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if request.path.startswith(NO_STORE_PREFIXES):
-        wanted["Cache-Control"] = "no-store"
-    response.headers.extend((name, value) for name, value in wanted.items() if name.lower() not in present)
-    return response
 
 
 def require_staff(*roles: str) -> None:

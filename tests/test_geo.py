@@ -53,7 +53,6 @@ def test_postal_code_outside_tokyo_gets_its_ward_code():
     code = geo.municipality_for_postal_code("222-0033")  # 横浜市港北区新横浜
     assert code == "141097"
     assert geo.municipality_name(code) == "横浜市港北区"
-    assert geo.prefecture_of(code) == "14"
 
 
 @pytest.mark.parametrize(
@@ -85,13 +84,6 @@ def test_municipality_names():
     assert geo.municipality_name("nonsense") is None
 
 
-def test_prefecture_of():
-    assert geo.prefecture_of("131041") == "13"
-    assert geo.prefecture_of("01100") == "01"
-    with pytest.raises(ValueError):
-        geo.prefecture_of("13104x")
-
-
 def test_tokyo_municipalities_for_select_lists():
     rows = geo.tokyo_municipalities()
     assert len(rows) == 62
@@ -115,12 +107,6 @@ def test_boundaries_are_parsed_and_cached():
 def test_attribution_line_comes_from_shipped_text():
     assert geo.boundary_attribution() == "境界データ：気象庁ホームページ（予報区等の市町村等区域 GeoJSON）を加工して作成"
     assert geo.boundary_attribution("en").startswith("Boundaries: modified from Japan Meteorological Agency")
-
-
-def test_point_in_municipality():
-    assert geo.municipality_at(139.6917, 35.6896) == "131041"  # 東京都庁
-    assert geo.municipality_at(139.8170, 35.6726) == "131083"  # 江東区役所
-    assert geo.municipality_at(135.5, 34.7) is None  # Osaka
 
 
 def test_package_carries_its_data_within_budget():

@@ -1,4 +1,4 @@
-"""An iteration's report (per task, overall) and the per-segment report, from the frames civictest.data builds.
+"""An iteration's report (per task, overall) and the per-segment report, from the frames civictest.reporting.queries builds.
 
 The frames are already reportable (withdrawn participants, invalid sessions and not_attempted removed); rows
 with outcome not_attempted are still dropped here, defensively. Results are plain JSON-serialisable types.

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from civictest.forms import CivicForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Length
+
+from civictest.web.forms import CivicForm
 
 
 class LoginForm(CivicForm):

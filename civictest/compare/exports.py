@@ -1,23 +1,21 @@
 """Staff downloads of figures: an iteration's report and a comparison, as CSV, XLSX or JSON, audited.
 
 On the compare blueprint, so product owners download too. Raw rows are on the manage blueprint
-(civictest.manage.exports): they are for the service's own team.
+(civictest.manage.exports): they are for the service's own team. The files are built by
+civictest.exporting.files, which the CLI's `export` uses too.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from civictest import opendata, staff_exports
-from civictest.reporting import figures, rows
 from civictest.compare import bp
-from civictest.downloads import FORMATS, attachment
-from civictest.exports import to_csv_bytes, to_json_bytes, to_xlsx_bytes
+from civictest.exporting.files import comparison_file, figures_file
 from civictest.extensions import db
 from civictest.models import Iteration
-from civictest.public.opendata import package_info
 from civictest.security import audit, get_visible_or_404, services_for
+from civictest.web.downloads import FORMATS, attachment
 
 
 def _format() -> str:
@@ -30,27 +28,6 @@ def _format() -> str:
 def _audited(iteration: Iteration, what: str, kind: str, **detail: object) -> None:
     audit("export", iteration, what=what, format=kind, **detail)
     db.session.commit()
-
-
-def figures_file(iteration: Iteration, kind: str) -> bytes:
-    """The iteration's figures: the open-data table without withholding statistics (counts still suppressed)."""
-    report = figures.iteration_report(iteration)
-    table = opendata.metrics_table(report, package_info(iteration), rows.profile_counts(iteration),
-                                   int(current_app.config.get("SUPPRESSION_K", 5)), withhold_statistics=False)
-    if kind == "csv":
-        return to_csv_bytes(table)
-    if kind == "xlsx":
-        return to_xlsx_bytes({"集計結果": table, "項目定義": opendata.dictionary_table(),
-                              "コード表": opendata.code_table()})
-    return to_json_bytes({**report, "records": opendata.records(table)}, indent=1)
-
-
-def comparison_file(base: Iteration, candidate: Iteration, kind: str) -> bytes:
-    result = figures.compare(candidate.service, base.id, candidate.id)
-    if kind == "json":
-        return to_json_bytes(result, indent=1)
-    table = staff_exports.comparison_table(result)
-    return to_csv_bytes(table) if kind == "csv" else to_xlsx_bytes({"比較": table})
 
 
 @bp.route("/downloads/")

@@ -27,7 +27,7 @@ def iteration_dashboard(history: Sequence[Mapping], current_id: object, base_id:
                         comparison: Mapping | None = None, *, lang: str = "ja",
                         gettext: Gettext = identity) -> dict:
     """Cards, verdicts and figures of one iteration; history = [{"id", "number", "label", "report"}] in order,
-    holding the current iteration and (when comparing) the base; comparison = reports.compare(base, current)."""
+    holding the current iteration and (when comparing) the base; comparison = civictest.reporting.figures.compare(base, current)."""
     by_id = {p["id"]: p for p in history}
     current = by_id[current_id]["report"]
     base = by_id[base_id]["report"] if base_id is not None and comparison is not None else None

@@ -1,6 +1,6 @@
 """"For whom": one task's inconvenience rate per resident segment, base and current iteration (pure).
 
-Input: the `cells` of civictest.reports.segments (already suppressed below k, complementary cells included).
+Input: the `cells` of civictest.reporting.figures.Figures.segments (already suppressed below k, complementary cells included).
 """
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from civictest.forms import CivicForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from civictest.participate.forms import OUTCOME_CHOICES
+from civictest.web.forms import CivicForm
 
 ASSISTANCE_CHOICES = [("none", _l("なし")), ("hint", _l("ヒントを出した")), ("took_over", _l("代わりに操作した"))]
 

@@ -6,31 +6,15 @@ from __future__ import annotations
 
 from flask import abort, request
 
-from civictest import staff_exports
-from civictest.reporting import rows
-from civictest.downloads import attachment
-from civictest.exports import to_csv_bytes, to_xlsx_bytes
+from civictest.exporting.files import raw_file
 from civictest.extensions import db
 from civictest.manage import bp
 from civictest.models import Iteration
 from civictest.security import audit, get_visible_or_404
+from civictest.web.downloads import attachment
 
 RAW_FORMATS = ("csv", "xlsx")
 RAW_KINDS = ("attempts", "comments")
-
-
-def raw_file(iteration: Iteration, what: str, kind: str) -> bytes:
-    """The attempts or comments table of an iteration (pseudonyms shared by both files)."""
-    names = staff_exports.pseudonyms(rows.reportable_participant_ids(iteration))
-    if what == "attempts":
-        table = staff_exports.attempts_table(rows.raw_attempts(iteration), names)
-        columns, sheet = staff_exports.ATTEMPT_COLUMNS, "試行"
-    else:
-        table = staff_exports.comments_table(rows.raw_comments(iteration), names)
-        columns, sheet = staff_exports.COMMENT_COLUMNS, "コメント"
-    if kind == "csv":
-        return to_csv_bytes(table)
-    return to_xlsx_bytes({sheet: table, "項目定義": staff_exports.dictionary(columns)})
 
 
 # A POST, as every download that writes an audit event (see civictest.compare.exports).

@@ -1,6 +1,5 @@
 """Authoring forms. Lengths match the columns so that nothing is cut silently."""
 from flask_babel import lazy_gettext as _l
-from civictest.forms import CivicForm
 from wtforms import widgets
 from wtforms import (
     BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField,
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from civictest.models.catalog import QUESTIONNAIRES
 from civictest.models.staff import ROLES
+from civictest.web.forms import CivicForm
 
 required = DataRequired(_l("入力してください"))
 

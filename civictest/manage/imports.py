@@ -14,10 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from civictest.importing.messages import file_error_text, problem_rows
 from civictest.manage import bp
-from civictest.manage.import_forms import (
-    UploadForm, file_error_text, mapping_form, problem_rows, read_mapping,
-)
+from civictest.manage.import_forms import UploadForm, mapping_form, read_mapping
 from civictest.models import Iteration
 from civictest.security import get_visible_or_404
 from civictest.services import imports
@@ -61,7 +60,7 @@ def import_review(iteration_id: int):
 
 @bp.errorhandler(413)
 def upload_too_large(error):  # noqa: ANN001, ANN201
-    from civictest.errors import render_error
+    from civictest.web.errors import render_error
 
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     return render_error(413, _("ファイルが大きすぎます。送信できるのは %(mb)s MB までです。"

@@ -1,10 +1,10 @@
 """Resident forms: every question has a visible label, optional ones say so, errors are in plain words."""
 from flask_babel import lazy_gettext as _l
-from civictest.forms import CivicForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from civictest.services.comments import MAX_COMMENT_LENGTH
+from civictest.web.forms import CivicForm
 
 OUTCOME_CHOICES = [
     ("success", _l("できた")),

@@ -1,19 +1,20 @@
 """Open data for everyone, no login: published iterations' aggregate packages (CSV, JSON, metadata).
 
 An iteration that is not published does not exist here (404), whatever its id. Every figure is built by
-civictest.opendata from the same report the dashboards use, with small cells suppressed; no free text.
+civictest.exporting.opendata from the same report the dashboards use, with small cells suppressed; no free text.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, url_for
+from flask import abort, render_template, url_for
 
-from civictest import opendata, opendata_meta
-from civictest.reporting import figures, rows
-from civictest.downloads import attachment
-from civictest.exports import to_csv_bytes, to_json_bytes
-from civictest.instruments import instrument
+from civictest.reporting import rows
+from civictest.exporting import metadata as opendata_metadata
+from civictest.exporting import opendata
+from civictest.exporting.files import open_data_metrics, package_info, suppression_k
+from civictest.exporting.writers import to_csv_bytes, to_json_bytes
 from civictest.models import Iteration
 from civictest.public import bp
+from civictest.web.downloads import attachment
 
 PUBLIC_CACHE = "public, max-age=300"
 FILES = (  # (endpoint, file name, format, description ja, en) in the order the dataset page lists them
@@ -35,37 +36,12 @@ def _published(iteration_id: int) -> Iteration:
     return iteration
 
 
-def package_info(iteration: Iteration) -> opendata.PackageInfo:
-    """What the package says about its publisher and iteration (the city's code comes from configuration)."""
-    service, study = iteration.service, iteration.study
-    return opendata.PackageInfo(
-        iteration_id=iteration.id, department_ja=service.department.name_ja, service_ja=service.name_ja,
-        iteration_number=iteration.number, iteration_label=iteration.label, starts_on=iteration.starts_on,
-        ends_on=iteration.ends_on, publisher_code=current_app.config.get("OPEN_DATA_LG_CODE"),
-        department_en=service.department.name_en, service_en=service.name_en,
-        published_at=iteration.published_at, questionnaire=study.questionnaire,
-        partial_counts_as_success=study.partial_counts_as_success,
-        instrument_id=instrument(study.questionnaire).get("instrument_id", ""),
-        url=url_for("public.open_data_dataset", iteration_id=iteration.id, _external=True),
-    )
-
-
-def _k() -> int:
-    return int(current_app.config.get("SUPPRESSION_K", 5))
-
-
-def metrics(iteration: Iteration):  # noqa: ANN201
-    """The suppressed long table of a published iteration."""
-    return opendata.metrics_table(figures.iteration_report(iteration), package_info(iteration),
-                                  rows.profile_counts(iteration), _k())
-
-
 def metadata(iteration: Iteration) -> dict:
     files = [{"title": {"ja": title_ja, "en": title_en}, "format": kind, "file": name,
               "mediaType": "text/csv" if kind == "CSV" else "application/json",
               "url": url_for(endpoint, iteration_id=iteration.id, _external=True)}
              for endpoint, name, kind, title_ja, title_en in FILES]
-    return opendata_meta.metadata(package_info(iteration), _k(), files)
+    return opendata_metadata.metadata(package_info(iteration), suppression_k(), files)
 
 
 def _name(iteration: Iteration, file: str) -> str:
@@ -81,14 +57,14 @@ def open_data_index():
 def open_data_dataset(iteration_id: int):
     iteration = _published(iteration_id)
     return render_template("public/opendata_dataset.html", iteration=iteration, meta=metadata(iteration),
-                           preview=opendata.preview_rows(metrics(iteration)), files=FILES,
+                           preview=opendata.preview_rows(open_data_metrics(iteration)), files=FILES,
                            dictionary=opendata.dictionary_table().to_dict(orient="records"))
 
 
 @bp.route("/open-data/<int:iteration_id>/metrics.csv")
 def open_data_metrics_csv(iteration_id: int):
     iteration = _published(iteration_id)
-    return attachment(to_csv_bytes(metrics(iteration)), _name(iteration, "metrics.csv"), cache=PUBLIC_CACHE)
+    return attachment(to_csv_bytes(open_data_metrics(iteration)), _name(iteration, "metrics.csv"), cache=PUBLIC_CACHE)
 
 
 @bp.route("/open-data/<int:iteration_id>/metrics.json")
@@ -96,7 +72,7 @@ def open_data_metrics_json(iteration_id: int):
     iteration = _published(iteration_id)
     meta = metadata(iteration)
     body = {key: meta[key] for key in ("title", "license", "attribution", "issued", "temporal", "suppression")}
-    body["records"] = opendata.records(metrics(iteration))
+    body["records"] = opendata.records(open_data_metrics(iteration))
     return attachment(to_json_bytes(body, indent=1), _name(iteration, "metrics.json"), cache=PUBLIC_CACHE)
 
 

@@ -2,7 +2,7 @@
 
 Every read follows the one rule of civictest.counting (queries.reportable): withdrawn participants and sessions
 closed as invalid never leave the database, in a figure or in a raw file. Raw rows are returned as plain
-dicts; civictest.staff_exports turns them into tables. Figures come from civictest.reporting.figures.
+dicts; civictest.exporting.staff turns them into tables. Figures come from civictest.reporting.figures.
 """
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from civictest.extensions import db
-from civictest.i18n import localized
 from civictest.models import Finding, User
 from civictest.review import bp
 from civictest.review.fixcheck import fix_check
@@ -15,6 +14,7 @@ from civictest.security import get_visible_or_404
 from civictest.reporting import review as inbox
 from civictest.services import findings
 from civictest.services.errors import DomainError
+from civictest.web.i18n import localized
 
 
 def _finding_form(service, finding: Finding | None = None) -> FindingForm:  # noqa: ANN001

@@ -1,12 +1,12 @@
 """Review forms. Choices that depend on the service (iterations, tasks, owners) are filled in by the view."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from civictest.forms import CivicForm
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from civictest.review.labels import SEVERITY, STATUS, needs_ja
+from civictest.web.forms import CivicForm
 
 
 def option(value: object, label: str) -> SelectChoice:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from . import english, japanese, symbols
 from .language import EN, JA, OTHER, UND, detect
@@ -161,8 +161,3 @@ def analyze(text: str | None) -> Sentiment:
     if route.mixed and lang == JA and _analyzers.get(EN) is not None:
         name = f"{name}+{_ids()[EN]}"
     return Sentiment(_label(score, analyzer.neutral_band), round(score, 4), lang, name)
-
-
-def analyze_many(texts, analyze_one: Callable[[str | None], Sentiment] | None = None) -> list[Sentiment]:
-    fn = analyze_one or analyze
-    return [fn(t) for t in texts]

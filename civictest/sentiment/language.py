@@ -44,10 +44,6 @@ def detect(text: str) -> Route:
     return Route(UND, False)
 
 
-def detect_language(text: str) -> str:
-    return detect(text).lang
-
-
 def has_latin_word(text: str) -> bool:
     return _LATIN_WORD.search(text) is not None
 

@@ -1,4 +1,4 @@
-"""Domain errors raised by services and translated to HTTP in one place (civictest.errors)."""
+"""Domain errors raised by services and translated to HTTP in one place (civictest.web.errors)."""
 from __future__ import annotations
 
 
@@ -14,10 +14,6 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status = 404
-
-
-class Forbidden(DomainError):
-    status = 403
 
 
 class Conflict(DomainError):

@@ -18,14 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from civictest.extensions import db
-from civictest.import_rows import ParsedRow, TaskRef, outcome_words, validate_rows
+from civictest.importing.rows import ParsedRow, TaskRef, outcome_words, validate_rows
+from civictest.importing.spreadsheets import FIELDS, Problem, Sheet, SpreadsheetError, guess_mapping, read_sheet
 from civictest.models import Attempt, AuditEvent, Participant, Study, TestSession, User
 from civictest.models.base import utcnow
 from civictest.services.catalog import new_invite_code
 from civictest.services.comments import build_comment
 from civictest.services.errors import Conflict, InvalidInput
 from civictest.services.participation import new_receipt_code
-from civictest.spreadsheets import FIELDS, Problem, Sheet, SpreadsheetError, guess_mapping, read_sheet
 
 IMPORTED_CONSENT = "imported"  # consent was collected by whoever ran the form; we record that it was not ours
 

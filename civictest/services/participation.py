@@ -118,10 +118,6 @@ def save_profile(person: Participant, answers: dict) -> None:
     db.session.commit()
 
 
-def study_tasks(study: Study) -> list[StudyTask]:
-    return list(study.study_tasks)
-
-
 def next_step(person: Participant) -> Step:
     """The first unanswered step: a resident who comes back continues where they stopped."""
     if not person.profile_done:

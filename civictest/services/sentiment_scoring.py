@@ -25,10 +25,3 @@ def rescore(iteration_id: int | None = None, batch_size: int = 500) -> dict[str,
             changed += 1
     db.session.commit()
     return {"comments": seen, "changed": changed}
-
-
-def analyzers_in_use(iteration_id: int) -> list[str]:
-    """The distinct analyzer versions behind an iteration's stored scores (more than one means re-score)."""
-    query = (select(Comment.analyzer).join(Study, Study.id == Comment.study_id)
-             .where(Study.iteration_id == iteration_id).distinct())
-    return sorted(name for name in db.session.scalars(query) if name)

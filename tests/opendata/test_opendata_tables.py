@@ -6,9 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from civictest import opendata, opendata_meta
+from civictest.exporting import metadata, opendata
 from civictest.analysis.report import IterationData, iteration_report
-from civictest.exports import to_csv_bytes, to_json_bytes
+from civictest.exporting.writers import to_csv_bytes, to_json_bytes
 
 INFO = opendata.PackageInfo(
     12, "子ども家庭部", "保育園入園申請", 2, "改善版", dt.date(2026, 10, 1), dt.date(2026, 10, 14), "13108",
@@ -138,7 +138,7 @@ def test_dictionary_and_code_table_cover_every_column_and_code():
 
 
 def test_metadata_names_licence_attribution_period_and_rule():
-    meta = json.loads(to_json_bytes(opendata_meta.metadata(INFO, 5, [{"format": "CSV", "url": "/x.csv"}])))
+    meta = json.loads(to_json_bytes(metadata.metadata(INFO, 5, [{"format": "CSV", "url": "/x.csv"}])))
     assert meta["license"]["id"] == "CC-BY-4.0"
     assert meta["attribution"]["ja"].startswith("出典：江東区子ども家庭部「保育園入園申請 ユーザーテスト結果（第2版）」")
     assert meta["publisher"]["name_en"] == "Children's Department, Koto City"

@@ -3,12 +3,14 @@ from pathlib import Path
 
 from helpers import make_service, make_session
 
-from civictest.extensions import db
-from civictest.models import Comment, Participant
-from civictest.models.base import utcnow
-from civictest.services.sentiment_scoring import analyzers_in_use, rescore
+from sqlalchemy import select
 
-TINY = Path(__file__).resolve().parent / "data" / "sentiment-tiny.jsonl"
+from civictest.extensions import db
+from civictest.models import Comment, Participant, Study
+from civictest.models.base import utcnow
+from civictest.services.sentiment_scoring import rescore
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "sentiment-tiny.jsonl"
 
 
 def test_evaluate_prints_per_language_figures(app):
@@ -29,6 +31,13 @@ def _stale_comment(text: str) -> Comment:
     db.session.add(comment)
     db.session.commit()
     return comment
+
+
+def analyzers_in_use(iteration_id: int) -> list[str]:
+    """The distinct analyzer versions behind an iteration's stored scores."""
+    query = (select(Comment.analyzer).join(Study, Study.id == Comment.study_id)
+             .where(Study.iteration_id == iteration_id).distinct())
+    return sorted(name for name in db.session.scalars(query) if name)
 
 
 def test_rescore_replaces_old_analyzer_scores(ctx):

@@ -1,4 +1,4 @@
-"""File downloads: bytes from civictest.exports as an attachment with the right MIME type and name."""
+"""File downloads: bytes from civictest.exporting.writers as an attachment with the right MIME type and name."""
 from __future__ import annotations
 
 from urllib.parse import quote

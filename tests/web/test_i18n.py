@@ -5,7 +5,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "civictest" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 

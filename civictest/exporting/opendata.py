@@ -16,12 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from civictest.exports import data_dictionary
+from civictest.exporting.writers import data_dictionary
 from civictest.geo import lg_code, municipality_name
 from civictest.privacy import suppress_small_cells
 
 CONFIDENCE = 0.95
-SUPPRESSED_NOTE = "秘匿"
 
 # (Japanese name, physical name, type, description ja, description en, unit)
 COLUMNS: tuple[tuple[str, str, str, str, str, str], ...] = (

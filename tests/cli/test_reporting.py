@@ -1,4 +1,4 @@
-"""`flask report`, `flask compare` and `flask bench report` print the same figures as the reports module."""
+"""`flask report` and `flask compare` print the same figures as the reports module."""
 import csv
 import io
 import json
@@ -56,9 +56,3 @@ def test_compare_across_services_is_refused(runner, ctx):
     args = ["compare", "--base", str(first.iterations[0].id), "--candidate", str(second.iterations[0].id)]
     result = runner.invoke(args=args)
     assert result.exit_code != 0 and "not an iteration of service" in result.output
-
-
-def test_bench_report_runs_on_a_scratch_database(runner, ctx):
-    result = runner.invoke(args=["bench", "report", "--attempts", "2000", "--rounds", "1", "--no-postgres"])
-    assert result.exit_code == 0, result.output
-    assert "sqlite" in result.output and "report/bare" in result.output

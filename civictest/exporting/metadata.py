@@ -1,15 +1,15 @@
 """Metadata of an open-data package (JAPAN.md 2.4): DCAT/CKAN-mappable title, publisher, licence, rules.
 
-Pure: a PackageInfo in, a dict out (civictest.exports.to_json_bytes writes it). Texts are in Japanese and
-English; the column list comes from civictest.opendata.COLUMNS so the two never disagree.
+Pure: a PackageInfo in, a dict out (civictest.exporting.writers.to_json_bytes writes it). Texts are in Japanese and
+English; the column list comes from civictest.exporting.opendata.COLUMNS so the two never disagree.
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from civictest.exporting.opendata import COLUMNS, PackageInfo
 from civictest.geo import municipality_name
-from civictest.opendata import COLUMNS, PackageInfo
 
 LICENSE = {"id": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.ja",
            "name_ja": "クリエイティブ・コモンズ 表示 4.0 国際", "name_en": "Creative Commons Attribution 4.0 International"}

@@ -1,6 +1,6 @@
 """Tables for staff downloads: raw pseudonymous attempts and comments, and an iteration comparison.
 
-Pure: plain rows or report dicts in, DataFrames with Japanese column names out (writers in exports.py).
+Pure: plain rows or report dicts in, DataFrames with Japanese column names out (writers in exporting/writers.py).
 Raw rows carry a per-iteration pseudonym (P0001 ...) and never a profile field: age band, municipality,
 device or assistive technology next to an answer could point at one person in a small group. The attempts
 table uses the column names the importer recognises, so an export can be imported again as it is.
@@ -12,11 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from civictest.exports import data_dictionary
+from civictest.exporting.writers import data_dictionary
 
 OUTCOME_NAMES = {"success": "できた", "partial": "難しかったができた", "failure": "できなかった",
                  "abandoned": "あきらめた", "not_attempted": "実施しなかった"}
-SOURCE_NAMES = {"self": "本人", "observer": "観察者"}
 VERDICT_NAMES = {"improved": "改善", "worse": "悪化", "no_detectable_change": "変化は検出されず", "mixed": "改善と悪化が混在"}
 
 # (Japanese name, physical name, type, description ja, description en)

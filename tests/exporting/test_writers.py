@@ -1,4 +1,4 @@
-"""Tests for civictest.exports: safe_cell and the CSV / XLSX / JSON writers."""
+"""Tests for civictest.exporting.writers: safe_cell and the CSV / XLSX / JSON writers."""
 from __future__ import annotations
 
 import csv
@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from civictest.exports import (
+from civictest.exporting.writers import (
     DICTIONARY_COLUMNS,
     FORMULA_TRIGGERS,
     data_dictionary,

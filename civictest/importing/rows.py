@@ -1,8 +1,8 @@
 """Map a sheet's columns to attempt fields and check every row, listing each problem with its row number.
 
-Pure: a Sheet (civictest.spreadsheets), the study's tasks and a mapping in; parsed rows and problems out.
-Nothing is skipped silently: a row with any problem makes the whole import refuse (all or nothing), and
-the caller shows every problem so the file can be fixed in one go. Words are matched after NFKC
+Pure: a Sheet (civictest.importing.spreadsheets), the study's tasks and a mapping in; parsed rows and
+problems out. Nothing is skipped silently: a row with any problem makes the whole import refuse (all or
+nothing), and the caller shows every problem so the file can be fixed in one go. Words are matched after NFKC
 (full-width digits and letters become ASCII), case folding and removing spaces.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from civictest.geo import lg_code, tokyo_municipalities
-from civictest.spreadsheets import FIELDS, Problem, Sheet, cell_text, mapping_problems, word
+from civictest.importing.spreadsheets import FIELDS, Problem, Sheet, cell_text, mapping_problems, word
 
 PROFILE_FIELDS = ("age_band", "municipality")
 OUTCOME_CODES = ("success", "partial", "failure", "abandoned", "not_attempted")

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from civictest.exports import safe_cell
+from civictest.exporting.writers import safe_cell
 
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200

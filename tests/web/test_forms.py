@@ -1,7 +1,7 @@
 """The forms' base class: WTForms' own messages follow the page language, loaded once per language."""
 from wtforms import RadioField
 
-from civictest.forms import CivicForm, wtforms_translations
+from civictest.web.forms import CivicForm, wtforms_translations
 
 
 class _ChoiceForm(CivicForm):

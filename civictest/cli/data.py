@@ -1,4 +1,4 @@
-"""Command-line doors for data: `flask --app app import`, `export` and `check-counts`. Thin wrappers."""
+"""`flask --app app import | export | check-counts`: results in, files out, stored counts checked. Thin wrappers."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,9 +8,9 @@ from flask import Flask, current_app
 from flask_babel import refresh
 
 from civictest.extensions import db
+from civictest.importing.spreadsheets import FIELDS, column_letter
 from civictest.models import Study
 from civictest.services.errors import DomainError
-from civictest.spreadsheets import FIELDS, column_letter
 
 
 def _column(value: str, headers: tuple[str, ...]) -> int:
@@ -47,7 +47,7 @@ def _mapping(plan, pairs: dict[str, str]) -> dict[str, int | None] | None:  # no
 
 
 def _echo_problems(plan) -> None:  # noqa: ANN001
-    from civictest.manage.import_forms import file_error_text, problem_rows
+    from civictest.importing.messages import file_error_text, problem_rows
 
     if plan.file_error is not None:
         click.echo(file_error_text(plan.file_error), err=True)
@@ -69,7 +69,7 @@ def import_command(study_id: int, file: Path, maps: tuple[str, ...], outcome_wor
                    dry_run: bool, lang: str) -> None:
     """Import results collected elsewhere (CSV UTF-8/Shift_JIS or XLSX): all rows or none."""
     from civictest.services import imports
-    from civictest.spreadsheets import word
+    from civictest.importing.spreadsheets import word
 
     study = db.session.get(Study, study_id) or _fail(f"no study {study_id}")
     raw = file.read_bytes()
@@ -127,12 +127,10 @@ def export_command(iteration_id: int, kind: str, out: Path, what: str, base_id: 
 
 
 def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:  # noqa: ANN001
-    from civictest.compare.exports import comparison_file, figures_file
-    from civictest.exports import to_csv_bytes, to_json_bytes
-    from civictest.manage.exports import raw_file
+    from civictest.exporting.files import comparison_file, figures_file, open_data_metrics, raw_file
+    from civictest.exporting.opendata import records
+    from civictest.exporting.writers import to_csv_bytes, to_json_bytes
     from civictest.models import Iteration
-    from civictest.opendata import records
-    from civictest.public.opendata import metrics
 
     if what in ("attempts", "comments"):
         if kind == "json":
@@ -141,7 +139,7 @@ def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:
     if what == "opendata":
         if not iteration.published:
             raise click.ClickException("the iteration is not published: no open data")
-        table = metrics(iteration)
+        table = open_data_metrics(iteration)
         return to_json_bytes(records(table), indent=1) if kind == "json" else to_csv_bytes(table)
     if what == "comparison":
         base = db.session.get(Iteration, base_id or iteration.previous_id or -1)

@@ -1,5 +1,5 @@
 """NUL characters never reach views or the database, so SQLite and PostgreSQL treat input alike."""
-from civictest.requests import NulFreeMultiDict
+from civictest.web.requests import NulFreeMultiDict
 
 
 def test_nul_is_removed_from_query_and_form_values_and_keys(app):
