@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from civictest.analysis.metrics import is_inconvenient, sus_score
 from civictest.extensions import db
 from civictest.models import (
     Attempt, Department, Finding, FindingEvent, Participant, QuestionnaireResponse, Service, Task, User,
 )
 from civictest.models.base import utcnow
-from civictest.analysis.metrics import sus_score
+from civictest.reporting.vocabulary import SEQ_HARD_MAX
 from civictest.services import accounts, catalog, demo_data as content
 from civictest.services.comments import build_comment
 
@@ -209,7 +210,7 @@ def _observer_attempt(rng, participant, study, own: Attempt) -> None:  # noqa: A
 def _maybe_comment(rng, participant, study, attempt: Attempt) -> None:  # noqa: ANN001
     if participant.withdrawn or rng.random() > 0.5:
         return
-    hard = attempt.outcome != "success" or (attempt.seq is not None and attempt.seq <= 4)
+    hard = is_inconvenient(attempt.outcome, attempt.seq is not None and attempt.seq <= SEQ_HARD_MAX)
     if rng.random() < 0.15:
         pool = [text for text, label in content.COMMENTS_EN if (label == "negative") == hard]
     elif rng.random() < 0.02:

@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 
+from civictest.analysis import metrics
 from civictest.analysis.metrics import task_time_summary, task_time_summary_from_moments
 
 
@@ -67,3 +68,23 @@ def test_bad_input_is_refused():
         task_time_summary_from_moments(-1, 0.0, 0.0, 0.0)
     with pytest.raises(ValueError):
         task_time_summary_from_moments(3, 1.0, 1.0, 3.0, confidence=1.5)
+
+
+@pytest.mark.parametrize("seed, sizes", [(1, (2, 3)), (2, (5, 40)), (3, (1000, 7)), (4, (30, 30)), (5, (1, 9))])
+def test_comparing_times_from_their_sums_gives_the_figures_of_the_times_themselves(seed, sizes):
+    rng = np.random.default_rng(seed)
+    a, b = (np.round(np.exp(rng.normal(4 + i / 5, 0.5 + i / 3, n)), 1) for i, n in enumerate(sizes))
+
+    def sums(times: np.ndarray) -> tuple:
+        logs = np.log(times)
+        return len(times), float(logs.sum()), float((logs ** 2).sum())
+
+    expected = metrics.compare_task_times(a, b)
+    assert metrics.compare_task_times_from_moments(sums(a), sums(b)) == {
+        key: value if value is None else pytest.approx(value, rel=1e-9) for key, value in expected.items()}
+
+
+def test_comparing_two_constant_groups_from_their_sums_has_no_test():
+    five = (3, 3 * math.log(5.0), 3 * math.log(5.0) ** 2)
+    result = metrics.compare_task_times_from_moments(five, five)
+    assert result["t"] is None and result["p_two_sided"] is None and result["ratio_ci"] == [1.0, 1.0]
