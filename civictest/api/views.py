@@ -67,11 +67,12 @@ def _figures() -> figures.Figures:
 
 @bp.get("/iterations/<int:iteration_id>/dashboard")
 def iteration_dashboard(iteration_id: int):  # noqa: ANN201
-    """The dashboard's figures; ?base=<id> compares with that iteration (0: none; default: the previous one)."""
+    """The dashboard's figures; ?base=<id> compares with that iteration (0: none; default: the previous one),
+    ?task=<id> picks the task whose segments are given (default: the first whose inconvenience changed)."""
     iteration = _visible(Iteration, iteration_id)
     base = pick_base(iteration, request.args.get("base", type=int))
     return jsonify({"iteration": iteration_id, "base": base.id if base else None,
-                    **dashboard_figures(_figures(), iteration, base)})
+                    **dashboard_figures(_figures(), iteration, base, request.args.get("task", type=int))})
 
 
 @bp.get("/iterations/<int:iteration_id>/areas")

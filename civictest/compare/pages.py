@@ -42,17 +42,23 @@ def pick_base(iteration: Iteration, base_id: int | None) -> Iteration | None:
     return iteration.previous if iteration.previous in earlier else (earlier[-1] if earlier else None)
 
 
-def dashboard_figures(found: Figures, iteration: Iteration, base: Iteration | None) -> dict:
+def dashboard_figures(found: Figures, iteration: Iteration, base: Iteration | None,
+                      segment_task: int | None = None) -> dict:
     """Every figure the iteration dashboard shows, as plain data (the API's /iterations/<id>/dashboard too):
     the reports of the service's iterations up to the later of this one and the base, the comparison with the
-    base, segments of both, the sentiment check and the themes."""
+    base, the segments of one task in both (the one asked for, else the first whose inconvenience changed),
+    the sentiment check and the themes."""
     last = max(iteration.number, base.number if base else 0)
     history = [{"id": i.id, "number": i.number, "label": i.label, "report": found.report(i.id)}
                for i in iteration.service.iterations if i.number <= last]
-    return {"history": history,
-            "comparison": found.compare(iteration.service, base.id, iteration.id) if base else None,
-            "segments": {"base": found.segments(base)["cells"] if base else None,
-                         "current": found.segments(iteration)["cells"]},
+    comparison = found.compare(iteration.service, base.id, iteration.id) if base else None
+    tasks = found.report(iteration.id)["tasks"]
+    task = (next((t for t in tasks if t["task_id"] == segment_task), None) or _changed_task(tasks, comparison)
+            if tasks else None)
+    task_id = task["task_id"] if task else None
+    return {"history": history, "comparison": comparison,
+            "segments": {"task_id": task_id, "base": found.segments(base, task_id)["cells"] if base else None,
+                         "current": found.segments(iteration, task_id)["cells"]},
             "validity": found.sentiment_validity(iteration), "themes": found.themes(iteration)}
 
 
@@ -61,12 +67,12 @@ def dashboard(iteration: Iteration, base_id: int | None = None, segment_task: in
     """Everything the iteration dashboard (and its printed report) shows."""
     found = found or figures()
     base = pick_base(iteration, base_id)
-    numbers = dashboard_figures(found, iteration, base)
+    numbers = dashboard_figures(found, iteration, base, segment_task)
     comparison = numbers["comparison"]
     page = dashboards.iteration_dashboard(numbers["history"], iteration.id, base.id if base else None, comparison,
                                           lang=lang(), gettext=_)
     current, before = found.report(iteration.id), found.report(base.id) if base else None
-    page["segments"] = _segments(iteration, base, current, segment_task, comparison, numbers["segments"])
+    page["segments"] = _segments(iteration, base, current, numbers["segments"])
     page["choices"] = dashboards.iteration_choices(
         [{"id": i.id, "number": i.number, "label": i.label} for i in iteration.service.iterations
          if i.id != iteration.id], _)
@@ -85,13 +91,12 @@ def printable(iteration: Iteration, base_id: int | None = None, segment_task: in
     return page
 
 
-def _segments(iteration: Iteration, base: Iteration | None, current: dict, task_id: int | None,
-              comparison: dict | None, cells: dict) -> dict:
-    """"For whom": per-segment charts of one task (the one asked for, else the first task)."""
+def _segments(iteration: Iteration, base: Iteration | None, current: dict, cells: dict) -> dict:
+    """"For whom": per-segment charts of the task dashboard_figures chose."""
     tasks = current["tasks"]
     if not tasks:
         return {"task": None, "tasks": [], "charts": []}
-    task = next((t for t in tasks if t["task_id"] == task_id), None) or _changed_task(tasks, comparison)
+    task = next(t for t in tasks if t["task_id"] == cells["task_id"])
     series = [{"name": dashboards.iteration_name(base.number, _), "cells": cells["base"]}] if base else []
     series.append({"name": dashboards.iteration_name(iteration.number, _), "cells": cells["current"]})
     name = dashboards.task_label(task, lang(), _)

@@ -110,17 +110,25 @@ class Figures:
                     "points": analysis_compare.trend(points)}
         return self._once(("trend", service.id), compute)
 
-    def segments(self, iteration: Iteration) -> dict:
-        """Completion and inconvenience per task by every profile segment; cells of fewer than k participants
-        are suppressed, and so are the cells that would give them away."""
+    def segments(self, iteration: Iteration, task_id: int | None = None) -> dict:
+        """Completion and inconvenience per task (or of one task) by every profile segment; cells of fewer than
+        k participants are suppressed, and so are the cells that would give them away (within each task)."""
         def compute() -> dict:
-            meta, study = self.meta(iteration.id), self.study(iteration.id)
-            counts = queries.segment_counts(study.id) if study else _no_segments()
+            meta, counts = self.meta(iteration.id), self.segment_counts(iteration.id)
+            if task_id is not None:
+                counts = counts[counts["task_id"] == task_id]
             cells = analysis_report.segment_report(counts, self.k,
                                                    partial_counts_as_success=meta["partial_counts_as_success"])
-            return {"iteration": meta, "k": self.k, "counting": COUNTING,
+            return {"iteration": meta, "k": self.k, "counting": COUNTING, "task_id": task_id,
                     "cells": _complementary(cells, counts, self.k)}
-        return self._once(("segments", iteration.id), compute)
+        return self._once(("segments", iteration.id, task_id), compute)
+
+    def segment_counts(self, iteration_id: int) -> pd.DataFrame:
+        """The iteration's SegmentTally rows (queries.segment_counts), read once."""
+        def compute() -> pd.DataFrame:
+            study = self.study(iteration_id)
+            return queries.segment_counts(study.id) if study else _no_segments()
+        return self._once(("segment_counts", iteration_id), compute)
 
     def areas(self, iteration: Iteration, task_id: int | None = None) -> dict:
         """Participants and inconvenience per municipality code (one task or all), before suppression: the
@@ -129,7 +137,7 @@ class Figures:
             study = self.study(iteration.id)
             if study is None:
                 return {"iteration": self.meta(iteration.id), "task_id": task_id, "areas": []}
-            counts = queries.segment_counts(study.id)
+            counts = self.segment_counts(iteration.id)
             rows = analysis_report.area_report(queries.participants_by_municipality(study.id), counts, task_id)
             return {"iteration": self.meta(iteration.id), "task_id": task_id, "areas": rows}
         return self._once(("areas", iteration.id, task_id), compute)

@@ -60,3 +60,14 @@ def test_the_api_serves_the_segments_and_checks_the_page_draws(client, iteration
     assert api["base"] is None and api["comparison"] is None and api["segments"]["base"] is None
     assert {cell["segment"] for cell in api["segments"]["current"]} >= {"age_band", "device", "municipality"}
     assert set(api["validity"]) >= {"negative_among_inconvenient", "negative_among_convenient", "consistent"}
+
+
+def test_the_segment_charts_of_the_page_are_the_apis_cells(client, iterations):
+    iteration = iterations[-1]
+    api = client.get(f"/api/v1/iterations/{iteration.id}/dashboard").json
+    html = client.get(f"/compare/iterations/{iteration.id}?task={api['segments']['task_id']}").get_data(as_text=True)
+    shown = [cell for cell in api["segments"]["current"]
+             if cell["segment"] == "device" and not cell["suppressed"] and cell["inconvenience_rate"] is not None]
+    assert shown and all(cell["task_id"] == api["segments"]["task_id"] for cell in api["segments"]["current"])
+    for cell in shown:
+        assert f"n={cell['n']}" in html
