@@ -39,8 +39,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from civictest import profile_tallies
-from civictest.models import Attempt, AttemptTally, Participant, TestSession
+from civictest import answer_tallies, profile_tallies
+from civictest.models import Attempt, AttemptTally, Comment, Participant, QuestionnaireResponse, TestSession
 from civictest.reporting.vocabulary import NO_RATING, NOT_ATTEMPTED, OBSERVER, SEGMENTS, SELF
 
 _ATTEMPT, _PARTICIPANT, _SESSION = Attempt.__table__, Participant.__table__, TestSession.__table__
@@ -232,6 +232,7 @@ def refresh(connection: Connection, participant_ids: Iterable[int] = (), *, sess
         connection.execute(update(_ATTEMPT).where(_ATTEMPT.c.study_id == study_id).values(**_rule(_ATTEMPT)))
         rebuild_tally(connection, study_id)
         profile_tallies.rebuild(connection, study_id)
+        answer_tallies.rebuild(connection, study_id)
 
 
 def _retract(connection: Connection, scope: ColumnElement, participant_ids: list[int]) -> None:
@@ -315,15 +316,18 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         _retract(connection, _ATTEMPT.c.id.in_(sorted(obj.id for obj in changing)),
                  sorted(set().union(*map(_participants_of, changing))))
     moving = _moving_participants(session)
-    # What these participants add to ParticipantTally now; after the flush, the difference is added.
-    session.info["counting_participants_before"] = (moving, profile_tallies.participant_sums(connection, moving))
+    # What these participants add to ParticipantTally, and the owners of the comments and questionnaires this
+    # flush may change add to their tallies, now; after the flush, the differences are added.
+    owners = sorted(set(moving) | _owners(session))
+    session.info["counting_before"] = (moving, profile_tallies.participant_sums(connection, moving),
+                                       owners, answer_tallies.owned_sums(connection, owners))
     if moving:
         _retract(connection, _ATTEMPT.c.participant_id.in_(moving), moving)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
     connection = session.connection()
-    moving, before = session.info.pop("counting_participants_before", ([], {}))
+    moving, before, owners, owned = session.info.pop("counting_before", ([], {}, [], {}))
     people, sessions = _affected(session)
     people |= set(moving)
     if people or sessions:
@@ -332,6 +336,21 @@ def _after_flush(session: Session, _context: Any) -> None:
     if moving or joined:
         after = profile_tallies.participant_sums(connection, [*moving, *joined])
         profile_tallies.add(connection, "participant", before, after)
+    if owners:
+        answer_tallies.add(connection, owned, answer_tallies.owned_sums(connection, owners))
+
+
+def _owners(session: Session) -> set[int]:
+    """Participants whose comments or questionnaires this flush adds, changes or deletes, or whose attempts
+    change (a comment's tally key holds what its attempt says)."""
+    owners = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, (Comment, QuestionnaireResponse)):
+            state = inspect(obj)
+            owners |= {p for p in (obj.participant_id, *state.attrs.participant_id.history.deleted) if p is not None}
+        elif isinstance(obj, Attempt) and (obj in session.new or obj in session.deleted or _changed(obj, _INPUTS)):
+            owners |= _participants_of(obj)
+    return owners
 
 
 def participant_joined(connection: Connection, participant_id: int) -> None:
@@ -340,10 +359,10 @@ def participant_joined(connection: Connection, participant_id: int) -> None:
 
 
 def stale_aggregates(connection: Connection, study_id: int | None = None) -> list[tuple]:
-    """Every tally row that differs from the rows it sums: ("attempt", key...), ("segment", key...) and
-    ("participant", key...); empty when all agree."""
-    return [("attempt", *key) for key in stale_tallies(connection, study_id)] + profile_tallies.stale(
-        connection, study_id)
+    """Every tally row that differs from the rows it sums: ("attempt", key...), ("segment", key...),
+    ("participant", key...), ("comment", key...) and ("questionnaire", key...); empty when all agree."""
+    return ([("attempt", *key) for key in stale_tallies(connection, study_id)]
+            + profile_tallies.stale(connection, study_id) + answer_tallies.stale(connection, study_id))
 
 
 def install() -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, text, update
 
 from civictest import counting
 from civictest.extensions import db
-from civictest.models import Attempt, AttemptTally, ParticipantTally, SegmentTally
+from civictest.models import Attempt, AttemptTally, Comment, ParticipantTally, SegmentTally
 from civictest.models.base import utcnow
 from civictest.services import facilitation, participation
 from test_data import attempt, resident
@@ -142,16 +142,19 @@ def _random_move(rng: random.Random, world: dict, people: list) -> None:
                     seq=rng.choice([None, 2, 6]), seconds=rng.choice([None, 8.5, 30.0]))
     elif move < 0.45 and not person.withdrawn and not world["session"].excluded:
         answer = {"outcome": rng.choice(["success", "partial", "abandoned"]), "seq": rng.choice([None, 3, 7]),
-                  "comment": "", "client_seconds": None}
+                  "comment": rng.choice(["", "ボタンが見つからなかった", "とても分かりやすい"]), "client_seconds": None}
         participation.record_attempt(person, task.id, answer, uuid.uuid4().hex, utcnow() - timedelta(seconds=20))
     elif move < 0.5 and not world["session"].excluded:
-        seen = {"outcome": rng.choice(["success", "failure"]), "timed": "1", "assistance": "none", "notes": ""}
+        seen = {"outcome": rng.choice(["success", "failure"]), "timed": "1", "assistance": "none",
+                "notes": rng.choice(["", "戻るボタンを探していた"])}
         facilitation.record_observation(person, task.id, seen, uuid.uuid4().hex, utcnow() - timedelta(seconds=9),
                                         world["observer"])
-    elif move < 0.6:
+    elif move < 0.55:
         row = db.session.scalars(select(Attempt).where(Attempt.participant_id == person.id)).first()
         if row is not None:
             row.outcome, row.seq = rng.choice(["success", "failure"]), rng.choice([None, 1, 5])
+    elif move < 0.6:
+        _random_comment_change(rng, world, person, task)
     elif move < 0.7:
         for column, value in _random_profile(rng).items():
             setattr(person, column, value)
@@ -167,13 +170,34 @@ def _random_move(rng: random.Random, world: dict, people: list) -> None:
     else:
         row = db.session.scalars(select(Attempt).where(Attempt.participant_id == person.id)).first()
         if row is not None:
+            for note in db.session.scalars(select(Comment).where(Comment.attempt_id == row.id)):
+                db.session.delete(note)  # its comment goes with it (the foreign key says so)
             db.session.delete(row)
     db.session.flush()
 
 
+def _random_comment_change(rng: random.Random, world: dict, person, task) -> None:  # noqa: ANN001
+    """Comments and questionnaires change as the app changes them: the questionnaire with its overall comment,
+    comments added, re-scored and deleted through the ORM (facilitators, imports, `flask sentiment rescore`)."""
+    move = rng.random()
+    comment = db.session.scalars(select(Comment).where(Comment.participant_id == person.id)).first()
+    if move < 0.3 and not person.withdrawn and not world["session"].excluded:
+        participation.record_questionnaire(person, "sus", [rng.randint(1, 5) for _ in range(10)],
+                                           rng.choice(["", "全体に使いやすかった"]), uuid.uuid4().hex)
+    elif move < 0.5:
+        db.session.add(Comment(participant_id=person.id, study_id=person.session.study_id, task_id=task.id,
+                               attempt_id=None, kind=rng.choice(["task", "observer"]), text="メモ",
+                               sentiment_label=rng.choice([None, "negative"]), analyzer=rng.choice([None, "x 1"])))
+    elif move < 0.8 and comment is not None:
+        comment.sentiment_label, comment.analyzer = rng.choice(["positive", "neutral", None]), "rescored 2"
+    elif comment is not None:
+        db.session.delete(comment)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_any_sequence_of_changes_leaves_nothing_stale(world, seed):
-    """Every stored value and every tally (attempts, segments, participants) equals a recount from the rows."""
+    """Every stored value and every tally (attempts, segments, participants, comments, questionnaires) equals a
+    recount from the rows."""
     rng = random.Random(seed)
     world["observer"] = make_user("facilitator", [world["service"]])
     people = [resident(world["session"], **_random_profile(rng)) for _ in range(6)]

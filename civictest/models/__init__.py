@@ -2,13 +2,14 @@
 from civictest.models.catalog import Department, Iteration, Service, Study, StudyTask, Task
 from civictest.models.findings import Finding, FindingEvent, Tag
 from civictest.models.responses import (
-    Attempt, AttemptTally, Comment, ParticipantTally, QuestionnaireResponse, SegmentTally,
+    Attempt, AttemptTally, Comment, CommentTally, ParticipantTally, QuestionnaireResponse, QuestionnaireTally,
+    SegmentTally,
 )
 from civictest.models.sessions import Participant, TestSession
 from civictest.models.staff import AuditEvent, User
 
 __all__ = [
-    "Attempt", "AttemptTally", "AuditEvent", "Comment", "Department", "Finding", "FindingEvent", "Iteration",
-    "Participant", "ParticipantTally", "QuestionnaireResponse", "SegmentTally", "Service", "Study", "StudyTask",
+    "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
+    "Participant", "ParticipantTally", "QuestionnaireResponse", "QuestionnaireTally", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
 ]

@@ -106,7 +106,9 @@ class Comment(db.Model):
 
     __tablename__ = "comment"
     # Covering the report's sentiment counts and analyzer list as well as lookups by study and task.
-    __table_args__ = (Index("ix_comment_study_task", "study_id", "task_id", "kind", "sentiment_label", "analyzer"),)
+    # ix_comment_study_newest: the newest comments of a study (the themes) are a walk back along it.
+    __table_args__ = (Index("ix_comment_study_task", "study_id", "task_id", "kind", "sentiment_label", "analyzer"),
+                      Index("ix_comment_study_newest", "study_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
@@ -155,4 +157,33 @@ class ParticipantTally(db.Model):
     study_id: Mapped[int] = mapped_column(ForeignKey("study.id"), primary_key=True)
     segment: Mapped[str] = mapped_column(String(30), primary_key=True)
     value: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class CommentTally(db.Model):
+    """The comments of a study's counting participants per task (0: none, an overall comment), kind, sentiment
+    label ("unscored" when none), analyzer ("" when none) and the state of the attempt it is about
+    ("inconvenient", "convenient", or "" for no attempt or one not attempted): the sentiment figures and the
+    sentiment validity check read it instead of every comment. Kept by civictest.counting."""
+
+    __tablename__ = "comment_tally"
+
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id"), primary_key=True)
+    task_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    label: Mapped[str] = mapped_column(String(10), primary_key=True)
+    analyzer: Mapped[str] = mapped_column(String(80), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class QuestionnaireTally(db.Model):
+    """The questionnaires of a study's counting participants per kind and score (-1: no valid score): the SUS
+    and UMUX-Lite figures read it instead of every questionnaire. Kept by civictest.counting."""
+
+    __tablename__ = "questionnaire_tally"
+
+    study_id: Mapped[int] = mapped_column(ForeignKey("study.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    score: Mapped[float] = mapped_column(Float, primary_key=True)
     n: Mapped[int] = mapped_column(Integer)

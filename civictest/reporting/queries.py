@@ -17,18 +17,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, literal, select, true, union_all
 
 from civictest.analysis.report import IterationData
 from civictest.counting import counted_participants, excluded_participants  # noqa: F401 - read here
 from civictest.extensions import db
 from civictest.models import (
-    Attempt, AttemptTally, Comment, Finding, Iteration, ParticipantTally, QuestionnaireResponse, SegmentTally, Study,
-    StudyTask, Task, TestSession,
+    Attempt, AttemptTally, Comment, CommentTally, Finding, Iteration, ParticipantTally, QuestionnaireTally,
+    SegmentTally, Study, StudyTask, Task, TestSession,
 )
 from civictest.profile_tallies import NONE_GIVEN
 from civictest.reporting.vocabulary import (
-    NO_RATING, NOT_ATTEMPTED, OBSERVER_NOTE, SEQ_HARD_MAX, SUCCESS, TASK_COMMENT, UNRESOLVED_FINDING_STATUSES,
+    INCONVENIENT, NO_ATTEMPT, NO_RATING, NO_SCORE, NOT_ATTEMPTED, OBSERVER_NOTE, SEQ_HARD_MAX, TASK_COMMENT,
+    UNRESOLVED_FINDING_STATUSES,
 )
 
 
@@ -48,20 +49,6 @@ def reportable(study_id: int, participant_id: ColumnElement, outcome: ColumnElem
 def counted_attempts(study_id: int) -> list[ColumnElement]:
     """Conditions for the attempts of a study that count (civictest.counting), on ix_attempt_times' prefix."""
     return [Attempt.study_id == study_id, Attempt.counts == true()]
-
-
-def _minus_excluded(keys: dict[str, ColumnElement], where: list[ColumnElement], participant_id: ColumnElement,
-                    study_id: int) -> pd.DataFrame:
-    """(keys..., n): rows matching `where` counted per key, less those of the study's excluded participants
-    (read through the participant index: they are few), subtracted in SQL; groups left at zero are dropped."""
-    labelled = [column.label(name) for name, column in keys.items()]
-    counted = select(*labelled, func.count().label("n")).where(*where).group_by(*keys.values())
-    excluded = (select(*labelled, (-func.count()).label("n"))
-                .where(*where, participant_id.in_(excluded_participants(study_id))).group_by(*keys.values()))
-    signed = union_all(counted, excluded).subquery("signed")
-    names, total = [signed.c[name] for name in keys], func.sum(signed.c.n)
-    query = select(*names, total).group_by(*names).having(total > 0).order_by(*names)
-    return _frame(query, [*keys, "n"]).astype({"n": "int64"})
 
 
 # ---------------------------------------------------------------- frames for civictest.analysis
@@ -158,29 +145,36 @@ def task_frame(study_id: int) -> pd.DataFrame:
 
 
 def questionnaire_scores(study_id: int, kind: str) -> pd.DataFrame:
-    """sus(score): one row per counting participant's questionnaire of that kind (None = invalid).
-    Scores take few values, so they are counted in SQL (on ix_questionnaire_response_scores) and expanded here."""
-    counts = _minus_excluded({"score": QuestionnaireResponse.score},
-                             [QuestionnaireResponse.study_id == study_id, QuestionnaireResponse.kind == kind],
-                             QuestionnaireResponse.participant_id, study_id)
-    scores = pd.to_numeric(counts["score"], errors="coerce").to_numpy(dtype=float)
-    return pd.DataFrame({"score": np.repeat(scores, counts["n"].to_numpy())})  # NaN: an invalid questionnaire
+    """sus(score): one row per counting participant's questionnaire of that kind (NaN = no valid score),
+    expanded from the study's QuestionnaireTally rows (scores take few values)."""
+    query = (select(QuestionnaireTally.score, QuestionnaireTally.n)
+             .where(QuestionnaireTally.study_id == study_id, QuestionnaireTally.kind == kind, QuestionnaireTally.n > 0)
+             .order_by(QuestionnaireTally.score))
+    counts = _frame(query, ["score", "n"])
+    scores = np.array(counts["score"], dtype=float)  # a copy: the invalid ones become NaN
+    scores[scores == NO_SCORE] = np.nan
+    return pd.DataFrame({"score": np.repeat(scores, counts["n"].to_numpy(dtype=np.int64))})
 
 
-def _resident_comments(study_id: int) -> pd.DataFrame:
-    """(task_id, label, analyzer, n) of residents' own comments (not facilitator notes) that count, in one
-    grouped read of ix_comment_study_task (task_id None = general; label None = unscored)."""
-    keys = {"task_id": Comment.task_id, "kind": Comment.kind, "label": Comment.sentiment_label,
-            "analyzer": Comment.analyzer}  # in index order, so the GROUP BY streams; kind is filtered after
-    counts = _minus_excluded(keys, [Comment.study_id == study_id], Comment.participant_id, study_id)
-    return counts[counts["kind"] != OBSERVER_NOTE].drop(columns="kind").reset_index(drop=True)
+def _comment_tally(study_id: int) -> pd.DataFrame:
+    """The study's CommentTally rows: (task_id, kind, label, analyzer, state, n)."""
+    tally = CommentTally
+    query = (select(tally.task_id, tally.kind, tally.label, tally.analyzer, tally.state, tally.n)
+             .where(tally.study_id == study_id, tally.n > 0)
+             .order_by(tally.task_id, tally.kind, tally.label, tally.analyzer, tally.state))
+    return _frame(query, ["task_id", "kind", "label", "analyzer", "state", "n"]).astype({"n": "int64"})
 
 
 def sentiment_counts(study_id: int) -> pd.DataFrame:
-    """sentiment_counts(task_id, label, analyzer, n) of residents' comments (task_id None = general; label
-    unscored if none; analyzer None if unscored)."""
-    counts = _resident_comments(study_id)
-    return counts.assign(label=counts["label"].astype(object).where(counts["label"].notna(), "unscored"))
+    """sentiment_counts(task_id, label, analyzer, n) of residents' own comments that count, not facilitators'
+    notes (task_id None = overall; label "unscored" if none; analyzer None if none): from CommentTally."""
+    rows = _comment_tally(study_id)
+    rows = rows[rows["kind"] != OBSERVER_NOTE]
+    counts = rows.groupby(["task_id", "label", "analyzer"], as_index=False, sort=True)["n"].sum()
+    return pd.DataFrame({
+        "task_id": [None if task == 0 else int(task) for task in counts["task_id"]],
+        "label": counts["label"].astype(object), "analyzer": [name or None for name in counts["analyzer"]],
+        "n": counts["n"].astype("int64")})
 
 
 def sentiment_analyzers(study_id: int, counts: pd.DataFrame | None = None) -> list[str]:
@@ -299,14 +293,10 @@ def theme_comments(study_id: int, limit: int = 2000) -> list[tuple[str, str | No
 
 def sentiment_by_attempt(study_id: int) -> pd.DataFrame:
     """(inconvenient, label, n) of residents' task comments that count, by whether their attempt was
-    inconvenient (METRICS 13, on the resident's own answer), for the sentiment validity check."""
-    hard = Attempt.seq <= SEQ_HARD_MAX
-    inconvenient = case((Attempt.outcome != SUCCESS, True), (hard, True), else_=False)
-    label = func.coalesce(Comment.sentiment_label, "unscored")
-    rows = db.session.execute(
-        select(inconvenient, label, func.count())
-        .join(Attempt, Attempt.id == Comment.attempt_id)
-        .where(Comment.study_id == study_id, Comment.kind == TASK_COMMENT, Attempt.outcome != NOT_ATTEMPTED,
-               reportable(study_id, Comment.participant_id))
-        .group_by(inconvenient, label)).all()
-    return pd.DataFrame([(bool(i), lab, int(n)) for i, lab, n in rows], columns=["inconvenient", "label", "n"])
+    inconvenient (METRICS 13, on the resident's own answer; not attempted ones left out), for the sentiment
+    validity check: from CommentTally."""
+    rows = _comment_tally(study_id)
+    rows = rows[(rows["kind"] == TASK_COMMENT) & (rows["state"] != NO_ATTEMPT)]
+    counts = rows.groupby(["state", "label"], as_index=False, sort=True)["n"].sum()
+    return pd.DataFrame({"inconvenient": (counts["state"] == INCONVENIENT).astype(bool),
+                         "label": counts["label"].astype(object), "n": counts["n"].astype("int64")})

@@ -38,7 +38,12 @@ NO_RATING = 0  # the tallies' SEQ key for attempts without a rating (SQL unique 
 # ---------------------------------------------------------------- comments
 SENTIMENT_LABELS = ("positive", "neutral", "negative", "unscored")
 SCORED_SENTIMENTS = ("positive", "neutral", "negative")
-TASK_COMMENT, GENERAL_COMMENT, OBSERVER_NOTE = "task", "general", "observer"  # Comment.kind
+# Comment.kind: about one task, about the whole service (with the questionnaire), a facilitator's note
+TASK_COMMENT, OVERALL_COMMENT, OBSERVER_NOTE = "task", "overall", "observer"
+UNSCORED = "unscored"
+# CommentTally.state: what the attempt a comment is about says (METRICS 13), for the sentiment validity check
+INCONVENIENT, CONVENIENT, NO_ATTEMPT = "inconvenient", "convenient", ""
+NO_SCORE = -1.0  # QuestionnaireTally.score of a questionnaire without a valid score
 
 # ---------------------------------------------------------------- residents' profile segments
 # segment name -> Participant column; the order is the order pages show them in.

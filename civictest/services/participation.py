@@ -17,7 +17,9 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.dialects import postgresql, sqlite
 
 from civictest.analysis.metrics import sus_score, umux_lite
-from civictest import counting
+from civictest import answer_tallies, counting
+from civictest.answer_tallies import attempt_state, comment_key, questionnaire_key
+from civictest.reporting.vocabulary import NO_ATTEMPT
 from civictest.extensions import db
 from civictest.models import Attempt, Comment, Participant, QuestionnaireResponse, Study, StudyTask, TestSession
 from civictest.models.base import utcnow
@@ -167,6 +169,7 @@ def record_attempt(person: Participant, task_id: int, answer: dict, key: str, se
     if attempt_id is not None:
         counting.refresh_answer(db.session.connection(), person.id, task_id)
         _insert_comment(comment, attempt_id=attempt_id)
+        _count_comment(comment, attempt_state(answer["outcome"], answer.get("seq")))
         _lock_study(person.session.study)
     db.session.commit()
     return attempt_id is not None
@@ -183,6 +186,9 @@ def record_questionnaire(person: Participant, kind: str, items: list[int], comme
     ))
     if response_id is not None:
         _insert_comment(overall)
+        _count_comment(overall, NO_ATTEMPT)
+        answer_tallies.add_questionnaire(db.session.connection(),
+                                         questionnaire_key(person.session.study_id, kind, score))
         person.finished_at = utcnow()
     db.session.commit()
     return response_id is not None
@@ -190,10 +196,11 @@ def record_questionnaire(person: Participant, kind: str, items: list[int], comme
 
 def withdraw(person: Participant) -> None:
     """Remove a participant from every figure (the reportable filter skips them) and delete their free text."""
-    db.session.execute(delete(Comment).where(Comment.participant_id == person.id))
     person.withdrawn, person.withdrawn_at = True, utcnow()
     person.age_band = person.municipality_code = person.device = None
     person.assistive_technology = person.online_frequency = None
+    db.session.flush()  # counting takes their answers out of every tally first; then the text goes
+    db.session.execute(delete(Comment).where(Comment.participant_id == person.id))
     db.session.commit()
 
 
@@ -224,6 +231,15 @@ def _insert_comment(values: dict | None, **fields: object) -> None:
     if values is not None:
         statement = _insert_statement(Comment, db.session.get_bind().dialect.name, on_conflict=False)
         db.session.execute(statement, {**values, **fields})
+
+
+def _count_comment(values: dict | None, state: str) -> None:
+    """Count a comment inserted with _insert_comment: its participant counts (the session is open and valid,
+    and a withdrawn resident can no longer answer)."""
+    if values is not None:
+        key = comment_key(values["study_id"], values.get("task_id"), values["kind"], values.get("sentiment_label"),
+                          values.get("analyzer"), state)
+        answer_tallies.add_comment(db.session.connection(), key)
 
 
 def _lock_study(study: Study) -> None:

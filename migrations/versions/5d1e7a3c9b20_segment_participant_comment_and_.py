@@ -1,5 +1,5 @@
-"""Segment and participant tallies: counting attempts and participants per profile answer, so that segments and
-maps no longer join every attempt to its participant
+"""Segment, participant, comment and questionnaire tallies: what segments, maps, sentiment and questionnaire
+figures read instead of every attempt, comment or questionnaire; the newest comments of a study by index
 
 Revision ID: 5d1e7a3c9b20
 Revises: fb4877e9964a
@@ -38,6 +38,26 @@ WHERE p.withdrawn = false AND s.excluded = false
 GROUP BY s.study_id, coalesce(p.{column}, '')
 """
 
+FILL_COMMENTS = """
+INSERT INTO comment_tally (study_id, task_id, kind, label, analyzer, state, n)
+SELECT c.study_id, coalesce(c.task_id, 0), c.kind, coalesce(c.sentiment_label, 'unscored'), coalesce(c.analyzer, ''),
+       CASE WHEN a.id IS NULL OR a.outcome = 'not_attempted' THEN ''
+            WHEN a.outcome != 'success' OR a.seq <= 4 THEN 'inconvenient' ELSE 'convenient' END, count(*)
+FROM comment c JOIN participant p ON p.id = c.participant_id
+JOIN test_session s ON s.id = p.session_id AND s.excluded = false AND p.withdrawn = false
+LEFT OUTER JOIN attempt a ON a.id = c.attempt_id
+GROUP BY c.study_id, coalesce(c.task_id, 0), c.kind, coalesce(c.sentiment_label, 'unscored'), coalesce(c.analyzer, ''),
+         CASE WHEN a.id IS NULL OR a.outcome = 'not_attempted' THEN ''
+              WHEN a.outcome != 'success' OR a.seq <= 4 THEN 'inconvenient' ELSE 'convenient' END
+"""
+FILL_QUESTIONNAIRES = """
+INSERT INTO questionnaire_tally (study_id, kind, score, n)
+SELECT q.study_id, q.kind, coalesce(q.score, -1.0), count(*)
+FROM questionnaire_response q JOIN participant p ON p.id = q.participant_id
+JOIN test_session s ON s.id = p.session_id AND s.excluded = false AND p.withdrawn = false
+GROUP BY q.study_id, q.kind, coalesce(q.score, -1.0)
+"""
+
 
 def upgrade():
     op.create_table('segment_tally',
@@ -61,11 +81,38 @@ def upgrade():
     sa.ForeignKeyConstraint(['study_id'], ['study.id'], name=op.f('fk_participant_tally_study_id_study')),
     sa.PrimaryKeyConstraint('study_id', 'segment', 'value', name=op.f('pk_participant_tally'))
     )
+    op.create_table('comment_tally',
+    sa.Column('study_id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('label', sa.String(length=10), nullable=False),
+    sa.Column('analyzer', sa.String(length=80), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['study_id'], ['study.id'], name=op.f('fk_comment_tally_study_id_study')),
+    sa.PrimaryKeyConstraint('study_id', 'task_id', 'kind', 'label', 'analyzer', 'state', name=op.f('pk_comment_tally'))
+    )
+    op.create_table('questionnaire_tally',
+    sa.Column('study_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['study_id'], ['study.id'], name=op.f('fk_questionnaire_tally_study_id_study')),
+    sa.PrimaryKeyConstraint('study_id', 'kind', 'score', name=op.f('pk_questionnaire_tally'))
+    )
+    with op.batch_alter_table('comment', schema=None) as batch_op:
+        batch_op.create_index('ix_comment_study_newest', ['study_id', 'id'], unique=False)
     for segment, column in SEGMENTS.items():
         op.execute(FILL_SEGMENTS.format(segment=segment, column=column))
         op.execute(FILL_PARTICIPANTS.format(segment=segment, column=column))
+    op.execute(FILL_COMMENTS)
+    op.execute(FILL_QUESTIONNAIRES)
 
 
 def downgrade():
+    with op.batch_alter_table('comment', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_study_newest')
+    op.drop_table('questionnaire_tally')
+    op.drop_table('comment_tally')
     op.drop_table('participant_tally')
     op.drop_table('segment_tally')
