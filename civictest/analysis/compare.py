@@ -15,15 +15,16 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from civictest.analysis.metrics import (
-    compare_completion_rates, compare_means, compare_task_times, compare_task_times_from_moments, completion_rate_ci,
-    inconvenience_from_counts,
+    compare_completion_rates, compare_means_from_counts, compare_task_times, compare_task_times_from_moments,
+    completion_rate_ci, inconvenience_from_counts,
 )
 from civictest.analysis.report import (
-    IterationData, attempt_tally, questionnaire_summary, seq_values, task_times, to_plain,
+    IterationData, attempt_tally, questionnaire_summary, task_times, to_plain,
 )
 
 IMPROVED, WORSE, NO_CHANGE, MIXED = "improved", "worse", "no_detectable_change", "mixed"
@@ -70,13 +71,25 @@ def _compare_task(task: Any, base: IterationData, candidate: IterationData, alph
         "n_base": b["n"], "n_candidate": c["n"],
         "completion": completion,
         "inconvenience": inconvenience,
-        "seq": compare_means(seq_values(candidate.frame("seq_counts"), task.task_id),
-                             seq_values(base.frame("seq_counts"), task.task_id)),
+        "seq": compare_means_from_counts(*_rating_counts(candidate, task.task_id), *_rating_counts(base, task.task_id)),
         "time": _compare_times(task.task_id, base, candidate),
         "headline_p": inconvenience["recommended_p"],
         "verdict": verdict(inconvenience["recommended_p"], inconvenience["difference"], alpha, True),
         "exploratory": True,
     }
+
+
+def _rating_counts(data: IterationData, task_id: Any) -> tuple[np.ndarray, np.ndarray]:
+    """One task's SEQ ratings as (distinct values, how many of each)."""
+    rows = data.frame("seq_counts")
+    rows = rows[rows["task_id"] == task_id]
+    return np.asarray(rows["seq"], dtype=float), np.asarray(rows["n"], dtype=float)
+
+
+def _score_counts(data: IterationData) -> tuple[np.ndarray, np.ndarray]:
+    """Valid questionnaire scores of one iteration as (distinct values, how many of each)."""
+    scores = pd.to_numeric(data.frame("sus")["score"], errors="coerce").to_numpy(dtype=float)
+    return np.unique(scores[~np.isnan(scores)], return_counts=True)
 
 
 def _time_moments(data: IterationData, task_id: Any) -> tuple[int, float, float]:
@@ -127,11 +140,7 @@ def _compare_pooled(base: IterationData, candidate: IterationData, alpha: float,
 
 def _compare_questionnaire(base: IterationData, candidate: IterationData, alpha: float, kind: str) -> dict:
     """Welch comparison of the valid questionnaire scores (higher is better)."""
-    def scores(data: IterationData) -> list:
-        """Valid (non-missing) questionnaire scores of one iteration."""
-        return [s for s in data.frame("sus")["score"] if s is not None and not pd.isna(s)]
-
-    comparison = compare_means(scores(candidate), scores(base))
+    comparison = compare_means_from_counts(*_score_counts(candidate), *_score_counts(base))
     return {"base": questionnaire_summary(base.frame("sus"), kind),
             "candidate": questionnaire_summary(candidate.frame("sus"), kind),
             "comparison": comparison,

@@ -451,3 +451,27 @@ def compare_task_times_from_moments(a: tuple[int, float, float], b: tuple[int, f
     low, high = compared.tconfint_diff(alpha=0.05, usevar="unequal")
     return {**out, "t": float(t), "df": float(df), "p_two_sided": float(p),
             "ratio_ci": [float(np.exp(low)), float(np.exp(high))]}
+
+
+def compare_means_from_counts(values_a: Iterable[Any], counts_a: Iterable[Any], values_b: Iterable[Any],
+                              counts_b: Iterable[Any]) -> dict:
+    """compare_means of two samples given as their distinct values and how often each occurs (frequency
+    weights, as ratings and scores are counted in SQL): the same Welch test, without expanding the values."""
+    groups = []
+    for values, counts in ((values_a, counts_a), (values_b, counts_b)):
+        x, w = _floats(values), _floats(counts)
+        keep = ~np.isnan(x) & (w > 0)
+        groups.append(DescrStatsW(x[keep], weights=w[keep]) if keep.any() else None)
+    a, b = groups
+    if a is None or b is None or a.sum_weights < 2 or b.sum_weights < 2:
+        return dict.fromkeys(_COMPARE_MEANS_KEYS)
+    mean_a, mean_b = float(a.mean), float(b.mean)
+    if a.var == 0 and b.var == 0:  # both constant: no test, as _welch
+        d = mean_a - mean_b
+        return {"mean_a": mean_a, "mean_b": mean_b, "difference": d, "t": None, "df": None, "p_two_sided": None,
+                "diff_ci": [d, d]}
+    compared = CompareMeans(a, b)
+    t, p, df = compared.ttest_ind(usevar="unequal")
+    low, high = compared.tconfint_diff(alpha=0.05, usevar="unequal")
+    return {"mean_a": mean_a, "mean_b": mean_b, "difference": mean_a - mean_b, "t": float(t), "df": float(df),
+            "p_two_sided": float(p), "diff_ci": [float(low), float(high)]}

@@ -9,6 +9,8 @@ need it (a dashboard with a base needs both iterations' reports, their compariso
 """
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any
 
 import pandas as pd
@@ -158,8 +160,8 @@ class Figures:
     def themes(self, iteration: Iteration, limit: int = THEMES_SHOWN) -> list[dict]:
         """The commonest key phrases of residents' comments, with their sentiment (civictest.sentiment.themes)."""
         study = self.study(iteration.id)
-        comments = queries.theme_comments(study.id) if study else []
-        return sentiment.themes(comments, limit=limit) if comments else []
+        comments = tuple(queries.theme_comments(study.id)) if study else ()
+        return copy.deepcopy(_themes(comments, limit)) if comments else []
 
     def overview(self, services: list[Service]) -> list[dict]:
         """Every service's latest iteration with answers against the one before it (pooled inconvenience
@@ -176,6 +178,14 @@ class Figures:
                             "change": analysis_compare.pooled_change(latest, previous, self.alpha),
                             "unresolved_findings": findings.get(service.id, {})})
         return entries
+
+
+@functools.lru_cache(maxsize=32)
+def _themes(comments: tuple[tuple[str, str | None], ...], limit: int) -> list[dict]:
+    """sentiment.themes of these (text, label) pairs, remembered: the same comments give the same themes, and
+    tokenising 2,000 comments is the largest fixed cost of a dashboard (the newest comments of an iteration
+    rarely change between two requests; any change, a new comment, a deletion or a new label, is a new key)."""
+    return sentiment.themes(list(comments), limit=limit)
 
 
 def _no_segments() -> pd.DataFrame:

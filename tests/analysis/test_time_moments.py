@@ -88,3 +88,18 @@ def test_comparing_two_constant_groups_from_their_sums_has_no_test():
     five = (3, 3 * math.log(5.0), 3 * math.log(5.0) ** 2)
     result = metrics.compare_task_times_from_moments(five, five)
     assert result["t"] is None and result["p_two_sided"] is None and result["ratio_ci"] == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("seed, sizes", [(6, (2, 2)), (7, (5, 9)), (8, (300, 20)), (9, (1, 5))])
+def test_comparing_means_from_counts_gives_the_figures_of_the_values_themselves(seed, sizes):
+    rng = np.random.default_rng(seed)
+    a, b = (rng.integers(1, 8, n).astype(float) for n in sizes)
+    expected = metrics.compare_means(a, b)
+    counted = metrics.compare_means_from_counts(*np.unique(a, return_counts=True), *np.unique(b, return_counts=True))
+    assert counted == {key: value if value is None else pytest.approx(value, rel=1e-9)
+                       for key, value in expected.items()}
+
+
+def test_comparing_two_constant_counted_groups_has_no_test():
+    result = metrics.compare_means_from_counts([3], [2], [4], [5])
+    assert result["t"] is None and result["diff_ci"] == [-1.0, -1.0]
