@@ -235,7 +235,8 @@ def test_rejects_non_text() -> None:
         scrub_pii(None)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", ["新宿" * 5000, "新宿の" * 3000, "a" * 10000, "1-" * 5000, "二丁" * 5000])
+@pytest.mark.parametrize("text", ["新宿" * 5000, "新宿の" * 3000, "a" * 10000, "1-" * 5000, "二丁" * 5000,
+                                  "0 " * 5000, "0・" * 5000, "〇九" * 5000, "東陽4の" * 3000, "\u200b0" * 5000])
 def test_long_pathological_text_is_fast(text: str) -> None:
     started = time.perf_counter()
     scrub_pii(text)
