@@ -50,7 +50,11 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     LANGUAGES = ("ja", "en")
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # memory:// counts in each process: with several gunicorn workers every limit is that many times looser
+    # (gunicorn.conf.py warns at start-up). Redis shares the counters between workers and servers.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    # Keeps this deployment's counters apart from others on the same Redis (and each test run's).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     # Off: the limiter's own Retry-After would overwrite the 503's short one; 429 pages set theirs.
     RATELIMIT_HEADERS_ENABLED = False
     # Number of trusted proxies in front of the app (X-Forwarded-For), so per-IP limits see residents.

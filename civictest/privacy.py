@@ -38,6 +38,10 @@ class Scrubbed:
 # --- Matching happens on an NFKC copy (full-width digits, ＠, －, ideographic space become ASCII) ---
 
 _DASH_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[\u2010-\u2015\u2212\u30fc\uff70\ufe63](?=[0-9])")
+# Two or more kanji digits in a row (〇九〇, 一二三四) are a number spelled digit by digit: read as ASCII digits.
+# A single one (一つ, 三鷹) and counting words (二十三) are left alone.
+_KANJI_DIGIT_RUN = re.compile(r"[〇零一二三四五六七八九]{2,}")
+_KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _SEP = r"(?:[-.]|\s|\)\s?|\s?\()"  # one separator inside a phone number
 
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -55,6 +59,14 @@ _PHONE = re.compile(
     | 0[1-9][0-9]{{8,9}}                                                              # 09012345678
     )(?![0-9])(?!-[0-9])""",
     re.VERBOSE,
+)
+# A phone number written loosely: groups joined by 〜 ・ ー or a dash with spaces around it
+# (090〜1234〜5678, 090・1234・5678, 090 - 1234 - 5678), or digit by digit with spaces (0 9 0 1 2 ...).
+# Only numbers starting with 0 are considered; _is_loose_phone then checks the digits.
+_LOOSE_SEP = r"[-.~〜・·\u2010-\u2015\u2212\u30fc\uff70\ufe63\u3030]"
+_LOOSE_GAP = rf"(?:[ \t]{{0,2}}{_LOOSE_SEP}[ \t]{{0,2}}|[ \t]{{1,2}})"
+_LOOSE_PHONE = re.compile(
+    rf"(?<![0-9.,])0[0-9]{{0,4}}(?:{_LOOSE_GAP}[0-9]{{1,4}}){{1,10}}(?![0-9])(?![ \t]{{0,2}}{_LOOSE_SEP}[ \t]{{0,2}}[0-9])"
 )
 _POSTAL = re.compile(
     r"(?:〒\s?|(?<=郵便番号)|(?<=郵便番号:)|(?<=郵便番号 )|(?<=郵便番号: ))[0-9]{3}-?[0-9]{4}(?![0-9])"
@@ -77,11 +89,14 @@ _ADDRESS = re.compile(
     """,
     re.VERBOSE,
 )
+# 丁目・番地・号 written with の (東陽4の11の28, 東陽四の十一の二十八): three numbers after a place name.
+_ADDRESS_NO = re.compile(rf"(?P<town>{_TOWN})(?P<nums>{_KNUM}の{_KNUM}の{_KNUM})号?(?![0-9])")
 # Words that end a kanji run but are not place names ("手順1-2-3", "画面2-1").
 _NOT_TOWN = (
     "手順", "画面", "項目", "設問", "質問", "問題", "番号", "章", "節", "図", "表", "版", "ステップ",
     "タスク", "バージョン", "条", "項", "号", "ページ", "頁", "課", "係", "室", "窓口", "所", "年", "月",
     "日", "回", "型", "品番", "型番", "系統", "日付", "期間", "時間", "票", "案", "例",
+    "資料", "別紙", "別表", "様式", "附則",
 )
 _ADMIN_UNIT = re.compile(r"[都道府県市区町村郡]")
 
@@ -91,10 +106,13 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     parts: list[str] = []
     source: list[int] = []
     for index, char in enumerate(text):
+        if not char.isascii() and unicodedata.category(char) == "Cf":
+            continue  # zero-width and other invisible format characters (U+200B, U+2060, U+FEFF, ...)
         norm = char if char.isascii() else unicodedata.normalize("NFKC", char)
         parts.append(norm)
         source.extend([index] * len(norm))
-    return _DASH_BETWEEN_DIGITS.sub("-", "".join(parts)), source
+    joined = _KANJI_DIGIT_RUN.sub(lambda m: m.group().translate(_KANJI_DIGITS), "".join(parts))  # 1:1
+    return _DASH_BETWEEN_DIGITS.sub("-", joined), source
 
 
 def _digits(candidate: str) -> str:
@@ -113,14 +131,25 @@ def _is_phone(candidate: str) -> bool:
     return len(digits) == 10
 
 
+def _is_loose_phone(candidate: str) -> bool:
+    """A loosely written number is a phone number when its digits are a Japanese mobile, IP or 0800 number
+    (11 digits), or a 10-digit number written in at most three groups (03 〜 1234 〜 5678): ten digits spelled
+    one by one ("0 1 2 3 4 5 6 7 8 9") read as a list more often than as a landline."""
+    digits = _digits(candidate)
+    if len(digits) == 11:
+        return digits[:3] in {"020", "050", "060", "070", "080", "090"} or digits.startswith("0800")
+    groups = len(re.findall(r"[0-9]+", candidate))
+    return len(digits) == 10 and digits[1] != "0" and groups <= 3
+
+
 def _is_address(match: re.Match[str]) -> bool:
-    """Kanji-run + 1-2-3 is an address only after a real place name (3 groups, or 2 after 区/市/町…)."""
+    """Kanji-run + 1-2-3 (or 4の11の28) is an address only after a real place name (3 groups, or 2 after 区/市/町…)."""
     town, nums = match.group("town"), match.group("nums")
     if town is None:
         return True
     if len(town) < 2 or town.endswith(_NOT_TOWN):
         return False
-    return nums.count("-") >= 2 or bool(_ADMIN_UNIT.search(town[:-1]))
+    return nums.count("-") >= 2 or nums.count("の") >= 2 or bool(_ADMIN_UNIT.search(town[:-1]))
 
 
 def _spans(normalised: str) -> Iterator[tuple[str, int, int]]:
@@ -130,10 +159,14 @@ def _spans(normalised: str) -> Iterator[tuple[str, int, int]]:
     for m in _PHONE.finditer(normalised):
         if _is_phone(m.group()):
             yield "phone", m.start(), m.end()
+    for m in _LOOSE_PHONE.finditer(normalised):
+        if _is_loose_phone(m.group()):
+            yield "phone", m.start(), m.end()
     yield from (("postal_code", m.start(), m.end()) for m in _POSTAL.finditer(normalised))
-    for m in _ADDRESS.finditer(normalised):
-        if _is_address(m):
-            yield "address", m.start(), m.end()
+    for pattern in (_ADDRESS, _ADDRESS_NO):
+        for m in pattern.finditer(normalised):
+            if _is_address(m):
+                yield "address", m.start(), m.end()
 
 
 def scrub_pii(text: str) -> Scrubbed:

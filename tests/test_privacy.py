@@ -77,7 +77,30 @@ MUST_REDACT = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected", "kind"), MUST_REDACT)
+# Issue 17 (attack review): numbers and addresses written so that the first patterns missed them.
+MUST_REDACT_EVASIONS = [
+    ("携帯090〜1234〜5678です", "携帯[電話番号]です", "phone"),
+    ("090～1234～5678", "[電話番号]", "phone"),
+    ("090・1234・5678", "[電話番号]", "phone"),
+    ("090･1234･5678", "[電話番号]", "phone"),
+    ("電話 090 - 1234 - 5678 まで", "電話 [電話番号] まで", "phone"),
+    ("03 〜 1234 〜 5678", "[電話番号]", "phone"),
+    ("090\u200b1234\u200b5678", "[電話番号]", "phone"),
+    ("090-\u200c1234-\u200d5678", "[電話番号]", "phone"),
+    ("09\u20600\ufeff1234\u200b5678に", "[電話番号]に", "phone"),
+    ("〇九〇-一二三四-五六七八", "[電話番号]", "phone"),
+    ("電話は〇三ー一二三四ー五六七八です", "電話は[電話番号]です", "phone"),
+    ("〇九〇一二三四五六七八", "[電話番号]", "phone"),
+    ("0 9 0 1 2 3 4 5 6 7 8", "[電話番号]", "phone"),
+    ("番号は ０ ９ ０ １ ２ ３ ４ ５ ６ ７ ８ です", "番号は [電話番号] です", "phone"),
+    ("東陽4の11の28", "[住所]", "address"),
+    ("江東区東陽4の11の28に住んでいます", "[住所]に住んでいます", "address"),
+    ("東陽四の十一の二十八", "[住所]", "address"),
+    ("東陽4の11の28号", "[住所]", "address"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "kind"), MUST_REDACT + MUST_REDACT_EVASIONS)
 def test_redacts_personal_data(text: str, expected: str, kind: str) -> None:
     result = scrub_pii(text)
     assert result.text == expected
@@ -129,6 +152,30 @@ MUST_SURVIVE = [
     "@mention や #タグ は残す",
     "",
     "住所を入力する欄がわかりにくかった",
+    # issue 17: the looser phone and address patterns must not take ordinary text
+    "10時30分に始めました",
+    "2026年12月5日に参加",
+    "手数料は1,200円",
+    "T4で迷った",
+    "タスクT4とT5",
+    "10〜20分かかった",
+    "0〜10点で評価",
+    "100〜2000件",
+    "1・2・3の順に押した",
+    "5・6月の予約",
+    "評価は 0 1 2 3 4 5 6 7 8 9 10 から選ぶ",
+    "0 1 2 3 4 5 6 7 8 9",
+    "二三日かかった",
+    "五六人で来た",
+    "一二三四五",
+    "その1の2の3を読んだ",
+    "手順1の2の3がわかりにくい",
+    "設問3の1の2",
+    "資料2の1の3を見た",
+    "第1の2の3",
+    "0.5・1.2・3.4",
+    "ver 0.9.1",
+    "一つ目と三つ目",
 ]
 
 
@@ -157,6 +204,11 @@ def test_digits_inside_email_are_not_a_phone() -> None:
     assert result.redactions == ("email",)
 
 
+def test_zero_width_characters_inside_a_number_go_with_it() -> None:
+    result = scrub_pii("電話\u200b090\u200b1234\u200b5678\u200bです")
+    assert result.text == "電話\u200b[電話番号]\u200bです"
+
+
 def test_scrubbing_is_idempotent() -> None:
     once = scrub_pii("連絡は090-1234-5678かtaro@example.jpへ。住所は西新宿2丁目8番1号")
     twice = scrub_pii(once.text)
@@ -183,7 +235,8 @@ def test_rejects_non_text() -> None:
         scrub_pii(None)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", ["新宿" * 5000, "新宿の" * 3000, "a" * 10000, "1-" * 5000, "二丁" * 5000])
+@pytest.mark.parametrize("text", ["新宿" * 5000, "新宿の" * 3000, "a" * 10000, "1-" * 5000, "二丁" * 5000,
+                                  "0 " * 5000, "0・" * 5000, "〇九" * 5000, "東陽4の" * 3000, "\u200b0" * 5000])
 def test_long_pathological_text_is_fast(text: str) -> None:
     started = time.perf_counter()
     scrub_pii(text)

@@ -34,6 +34,8 @@ FILE_ERRORS = {
     "too_many_columns": _l("列が多すぎます（%(detail)s 列まで）。"),
     "cell_too_long": _l("%(detail)s 行目に長すぎるセルがあります。"),
     "too_large": _l("ファイルを展開すると大きすぎます。"),
+    "too_many_strings": _l("Excel ファイルの中の文字列が多すぎます（%(detail)s 個まで）。ファイルを分けるか、CSV で保存し直してください。"),
+    "too_many_cells": _l("値の入ったセルが多すぎます（%(detail)s 個まで）。ファイルを分けてください。"),
 }
 PROBLEMS = {
     "unmapped": _l("「%(field)s」にあたる列を選んでください。"),

@@ -14,6 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,18 @@ MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # a 20 MB upload that inflates past this is a zip bomb
+# XLSX bombs (issue 17): a 175 kB workbook can hold millions of tiny shared strings, which openpyxl loads
+# into memory all at once when it opens the file (0.9 GB and 30 s for 4 million). Everything is bounded
+# before openpyxl sees the file, from the zip's own member sizes (zipfile never inflates a member past
+# its declared size) and a streamed count, in proportion to the largest upload and to the row limit.
+DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024  # the app's default MAX_CONTENT_LENGTH, for callers without one
+XLSX_INFLATE_RATIO = 10  # all members together: at most 10x the largest upload (XML compresses ~5-10x)
+SHARED_STRINGS_PER_ROW = 10  # ten columns of answers that all differ, in every row
+SHARED_STRING_BYTES = 128  # average <si><t>...</t></si> bytes allowed per shared string
+CELLS_PER_ROW = 40  # non-empty cells of the first worksheet, per allowed row
+_SHARED_STRINGS = "xl/sharedStrings.xml"
+_SI_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")  # <si>, <si/>, <x:si> (a prefixed namespace)
+_CHUNK = 1 << 20
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
 _ZIP_MAGIC = b"PK\x03\x04"
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
@@ -50,7 +63,7 @@ class SpreadsheetError(ValueError):
     """The file cannot be read as a table; `code` names why (see CODES), `detail` adds a row or a name."""
 
     CODES = ("empty", "binary", "encoding", "xls", "bad_xlsx", "csv_syntax", "no_header",
-             "too_many_rows", "too_many_columns", "cell_too_long", "too_large")
+             "too_many_rows", "too_many_columns", "cell_too_long", "too_large", "too_many_strings", "too_many_cells")
 
     def __init__(self, code: str, detail: str = "") -> None:
         if code not in self.CODES:
@@ -96,14 +109,18 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_sheet(raw: bytes, filename: str = "") -> Sheet:
-    """The table in raw (CSV in any supported encoding, or XLSX: the first worksheet); SpreadsheetError if not."""
+def read_sheet(raw: bytes, filename: str = "", max_upload: int | None = None) -> Sheet:
+    """The table in raw (CSV in any supported encoding, or XLSX: the first worksheet); SpreadsheetError if not.
+
+    max_upload: the largest request body the app accepts (MAX_CONTENT_LENGTH); an XLSX file's inflated
+    size is bounded in proportion to it (DEFAULT_MAX_UPLOAD when None).
+    """
     if not raw or not raw.strip(b" \t\r\n\x00"):
         raise SpreadsheetError("empty")
     if raw.startswith(_OLE_MAGIC):
         raise SpreadsheetError("xls")
     if raw.startswith(_ZIP_MAGIC):
-        return _read_xlsx(raw)
+        return _read_xlsx(raw, max_upload or DEFAULT_MAX_UPLOAD)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise SpreadsheetError("bad_xlsx")
     text, encoding = decode_text(raw)
@@ -164,18 +181,82 @@ def _csv_records(text: str) -> list[tuple[int, list[Any]]]:
     return records
 
 
-def _read_xlsx(raw: bytes) -> Sheet:
+def xlsx_limits(max_upload: int) -> dict[str, int]:
+    """The bounds an XLSX file must keep before it is parsed: inflated bytes of all members together and of
+    sharedStrings.xml, the number of shared strings, and the non-empty cells of the first worksheet."""
+    total = min(MAX_XLSX_UNCOMPRESSED, XLSX_INFLATE_RATIO * max_upload)
+    strings = SHARED_STRINGS_PER_ROW * MAX_ROWS
+    return {"inflated": total, "shared_bytes": min(total, strings * SHARED_STRING_BYTES),
+            "shared_strings": strings, "cells": CELLS_PER_ROW * MAX_ROWS}
+
+
+def check_xlsx_archive(archive: zipfile.ZipFile, max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
+    """Refuse a workbook that would inflate past the limits (xlsx_limits), before any XML is parsed.
+
+    Member sizes come from the zip's directory (zipfile stops reading a member at its declared size, so a
+    lie only breaks the file); the shared strings are counted by streaming their bytes, never built.
+    """
+    limits = xlsx_limits(max_upload)
+    infos = archive.infolist()
+    if sum(info.file_size for info in infos) > limits["inflated"]:
+        raise SpreadsheetError("too_large")
+    names = _shared_strings_names(archive)
+    shared = [info for info in infos if info.filename.lower() in names]
+    if not shared:
+        return
+    if any(info.file_size > limits["shared_bytes"] for info in shared):
+        raise SpreadsheetError("too_large")
+    for info in shared:
+        if _count_tags(archive, info, limits["shared_strings"]) > limits["shared_strings"]:
+            raise SpreadsheetError("too_many_strings", f"{limits['shared_strings']:,}")
+
+
+def _shared_strings_names(archive: zipfile.ZipFile) -> set[str]:
+    """Lower-cased member names of the shared-strings part: the usual path, and whatever part
+    [Content_Types].xml declares with the shared-strings content type (openpyxl follows that)."""
+    names = {_SHARED_STRINGS.lower()}
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return names
+    if info.file_size > 1_000_000:
+        raise SpreadsheetError("bad_xlsx")
+    text = archive.read(info).decode("utf-8", "replace")
+    for override in re.findall(r"<(?:\w+:)?Override\b[^>]*>", text):
+        if "sharedStrings" in override:
+            part = re.search(r"PartName\s*=\s*[\"']/?([^\"']+)[\"']", override)
+            if part:
+                names.add(part.group(1).lower())
+    return names
+
+
+def _count_tags(archive: zipfile.ZipFile, info: zipfile.ZipInfo, stop_after: int) -> int:
+    """<si> elements in a member, read in 1 MiB chunks; stops as soon as the count passes stop_after."""
+    count, carry = 0, b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            data = carry + chunk
+            cut = data.rfind(b"<")  # a tag cut by the chunk's end starts at the last "<": count it next time
+            cut = len(data) if cut < 0 else cut
+            count += len(_SI_TAG.findall(data, 0, cut))
+            carry = data[cut:]
+            if count > stop_after:
+                return count
+    return count + len(_SI_TAG.findall(carry))
+
+
+def _read_xlsx(raw: bytes, max_upload: int = DEFAULT_MAX_UPLOAD) -> Sheet:
     """The first worksheet's values (cached results for formula cells; a formula is never evaluated)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         names = set(archive.namelist())
-        inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        if "xl/workbook.xml" not in names:
+            raise SpreadsheetError("bad_xlsx")
+        check_xlsx_archive(archive, max_upload)
+    except SpreadsheetError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error) as error:
         raise SpreadsheetError("bad_xlsx") from error
-    if "xl/workbook.xml" not in names:
-        raise SpreadsheetError("bad_xlsx")
-    if inflated > MAX_XLSX_UNCOMPRESSED:
-        raise SpreadsheetError("too_large")
     from openpyxl import load_workbook  # defusedxml, when installed, guards the XML parsing
 
     try:
@@ -201,10 +282,14 @@ def _read_xlsx(raw: bytes) -> Sheet:
 
 def _xlsx_records(sheet: Any) -> list[tuple[int, list[Any]]]:
     records = []
+    cells, max_cells = 0, CELLS_PER_ROW * MAX_ROWS
     # max_col: a stray value in column XFD would otherwise pad every row to 16,384 cells.
     for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), 1):
         if number > MAX_ROWS + 1:
             raise SpreadsheetError("too_many_rows", str(MAX_ROWS))
+        cells += sum(1 for value in values if value is not None)
+        if cells > max_cells:
+            raise SpreadsheetError("too_many_cells", f"{max_cells:,}")
         records.append((number, list(values)))
     return records
 

@@ -36,7 +36,7 @@ def import_upload(iteration_id: int):
         return render_template("manage/import_upload.html", iteration=iteration, form=form), status
     upload = form.file.data
     raw, filename = upload.read(), clean_filename(upload.filename)
-    plan = imports.prepare(iteration.study, raw, filename)
+    plan = imports.prepare(iteration.study, raw, filename, max_upload=_max_upload())
     return _review_page(iteration, plan, raw)
 
 
@@ -49,13 +49,17 @@ def import_review(iteration_id: int):
         return redirect(url_for("manage.import_upload", iteration_id=iteration.id))
     filename, raw = unpacked
     mapping, outcomes = read_mapping(request.form)
-    plan = imports.prepare(iteration.study, raw, filename, mapping, outcomes)
+    plan = imports.prepare(iteration.study, raw, filename, mapping, outcomes, max_upload=_max_upload())
     if request.form.get("action") == "commit" and plan.ok:
         result = imports.commit(iteration.study, plan, current_user)
         flash(_("%(attempts)s 件の試行（参加者 %(people)s 人、コメント %(comments)s 件）を取り込みました。",
                 attempts=result.attempts, people=result.participants, comments=result.comments))
         return redirect(url_for("manage.iteration", iteration_id=iteration.id))
     return _review_page(iteration, plan, raw)
+
+
+def _max_upload() -> int | None:
+    return current_app.config.get("MAX_CONTENT_LENGTH")
 
 
 @bp.errorhandler(413)

@@ -72,6 +72,10 @@ class ReceiptForm(CivicForm):
     receipt_code = StringField(_l("受付番号"), validators=[InputRequired(_l("受付番号を入力してください")), Length(max=40)])
 
 
+class FinishForm(CivicForm):
+    """「終了してこの端末から消す」: only the CSRF token (a POST, so a link or an image cannot clear a session)."""
+
+
 class WithdrawForm(ReceiptForm):
     confirm = BooleanField(_l("参加を取り消し、回答とご意見を削除することに同意します"),
                            validators=[InputRequired(_l("取り消すには、確認のチェックを入れてください"))])

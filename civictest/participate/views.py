@@ -7,7 +7,7 @@ from civictest import instruments
 from civictest.participate import bp, tickets
 from civictest.participate.limits import ip_ceiling, per_invite_code, per_participant, receipt_lookups
 from civictest.participate.forms import (
-    ConsentForm, ProfileForm, ReceiptForm, TaskAnswerForm, WithdrawForm, questionnaire_form,
+    ConsentForm, FinishForm, ProfileForm, ReceiptForm, TaskAnswerForm, WithdrawForm, questionnaire_form,
 )
 from civictest.services import participation
 
@@ -120,7 +120,32 @@ def questionnaire():
 @bp.route("/participate/thanks")
 def thanks():
     person = _current()
-    return render_template("participate/thanks.html", person=person, step=participation.next_step(person))
+    step = participation.next_step(person)
+    cleared = False
+    if step.name == "thanks" and person.session.mode == "in_person":
+        # Issue 17, decided: at an in-person session the browser belongs to the venue and the next resident
+        # sits down at it. Once a resident has finished, this page is the last one that shows their receipt
+        # code: the session forgets them now, so a reload or the next person gets the resume page, and
+        # withdrawing needs the code typed in. A remote resident's browser is their own, so it keeps them
+        # (to come back to this page) until they press 「終了してこの端末から消す」.
+        session.pop(SESSION_KEY, None)
+        cleared = True
+    return render_template("participate/thanks.html", person=person, step=step, cleared=cleared,
+                           finish_form=FinishForm())
+
+
+@bp.route("/participate/finish", methods=["POST"])
+def finish():
+    """「終了してこの端末から消す」: the browser's session forgets the resident (answers are kept)."""
+    if not FinishForm().validate_on_submit():
+        abort(400)
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("participate.cleared"))
+
+
+@bp.route("/participate/cleared")
+def cleared():
+    return render_template("participate/cleared.html")
 
 
 @bp.route("/resume", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from civictest.models import Finding, User
 from civictest.review import bp
 from civictest.review.fixcheck import fix_check
 from civictest.review.forms import EvidenceForm, FindingForm, StatusForm
-from civictest.review.labels import STATUS, error_message
+from civictest.review.labels import REDACTION, STATUS, error_message
 from civictest.review.views import visible_service
 from civictest.security import get_visible_or_404
 from civictest.reporting import review as inbox
@@ -52,8 +52,10 @@ def new_finding(service_id: int):
     service = visible_service(service_id)
     form, comments = _new_form(service)
     if form.validate_on_submit():
+        removed = findings.public_summary_redactions(form.values())
         finding = findings.create_finding(service, form.values(), current_user, [c.id for c in comments])
         flash(_("課題 #%(id)s を登録しました。", id=finding.id))
+        _flash_redactions(removed)
         return redirect(url_for("review.finding", finding_id=finding.id))
     return _form_page(service, form, None, comments=comments)
 
@@ -64,14 +66,23 @@ def edit_finding(finding_id: int):
     service = visible_service(finding.service_id)
     form = _finding_form(service, finding)
     if form.validate_on_submit():
+        removed = findings.public_summary_redactions(form.values())
         try:
             findings.update_finding(finding, form.values(), current_user)
         except DomainError as error:
             db.session.rollback()
             return _form_page(service, form, finding, error_message(error.message))
         flash(_("保存しました"))
+        _flash_redactions(removed)
         return redirect(url_for("review.finding", finding_id=finding.id))
     return _form_page(service, form, finding)
+
+
+def _flash_redactions(kinds: tuple[str, ...]) -> None:
+    """Tell the staff member what the public summaries lost before they were saved (and published)."""
+    if kinds:
+        flash(_("公開用の要約に個人情報と思われる部分（%(kinds)s）があったため、記号に置き換えて保存しました。"
+                "内容を確かめてください。", kinds=_("、").join(str(REDACTION[k]) for k in kinds)), "warning")
 
 
 def _form_page(service, form: FindingForm, finding: Finding | None, error: str | None = None,  # noqa: ANN001, ANN202

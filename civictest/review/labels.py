@@ -50,6 +50,14 @@ FIELD = {
     "attempts_added": _l("証拠の試行を追加"),
     "attempts_removed": _l("証拠の試行を削除"),
 }
+# The kinds of personal data privacy.scrub_pii replaces (its MARKERS keys).
+REDACTION = {
+    "email": _l("メールアドレス"),
+    "my_number": _l("個人番号（マイナンバー）"),
+    "phone": _l("電話番号"),
+    "postal_code": _l("郵便番号"),
+    "address": _l("住所"),
+}
 VERDICT = {
     "improved": _l("改善"),
     "worse": _l("悪化"),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from civictest.extensions import db
 from civictest.models import Comment, Finding, FindingEvent, Iteration, Service, Tag, Task, User
 from civictest.models.findings import FINDING_STATUSES, SEVERITIES
+from civictest.privacy import scrub_pii
 from civictest.security import audit, can_see_service
 from civictest.services.errors import Conflict, InvalidInput
 from civictest.reporting.review import reportable_comments, study_ids
@@ -29,10 +30,22 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 EDITABLE = ("title", "description", "severity", "found_in_id", "task_ids", "owner_id",
             "public_summary_ja", "public_summary_en")
 MAX_TAG_LENGTH = 60
+# Published on the public "you said, we did" page: scrubbed of personal data like residents' comments.
+PUBLIC_FIELDS = ("public_summary_ja", "public_summary_en")
 
 
 def allowed_moves(status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(status, ())
+
+
+def public_summary_redactions(values: dict) -> tuple[str, ...]:
+    """The kinds of personal data (privacy.MARKERS keys) that saving `values` removes from the public
+    summaries, in order of first appearance; the view tells the staff member what was replaced."""
+    kinds: list[str] = []
+    for key in PUBLIC_FIELDS:
+        for kind in scrub_pii((values.get(key) or "").strip()).redactions:
+            kinds += [] if kind in kinds else [kind]
+    return tuple(kinds)
 
 
 # ---------------------------------------------------------------- comments: tags and evidence
@@ -182,9 +195,11 @@ def _apply(finding: Finding, service: Service, values: dict) -> None:
     if severity not in SEVERITIES:
         raise InvalidInput("severity")
     finding.title, finding.severity = title, severity
-    for key in ("description", "public_summary_ja", "public_summary_en"):
+    if "description" in values:
+        finding.description = (values["description"] or "").strip()
+    for key in PUBLIC_FIELDS:  # staff may paste a resident's words, contact details and all
         if key in values:
-            setattr(finding, key, (values[key] or "").strip())
+            setattr(finding, key, scrub_pii((values[key] or "").strip()).text)
     if "found_in_id" in values or finding.found_in_id is None:
         found = _iteration_of(service, values.get("found_in_id"), "found_in")
         if finding.fixed_in is not None and found.number >= finding.fixed_in.number:

@@ -86,12 +86,15 @@ def source_label(filename: str, sha256: str) -> str:
 
 
 def prepare(study: Study, raw: bytes, filename: str, mapping: dict[str, int | None] | None = None,
-            outcomes: dict[str, str] | None = None) -> ImportPlan:
-    """Read and check the whole file (dry run); the mapping is guessed from the headers when not given."""
+            outcomes: dict[str, str] | None = None, *, max_upload: int | None = None) -> ImportPlan:
+    """Read and check the whole file (dry run); the mapping is guessed from the headers when not given.
+
+    max_upload: the app's MAX_CONTENT_LENGTH; a workbook's inflated size is bounded in proportion to it.
+    """
     sha256 = hashlib.sha256(raw).hexdigest()
     plan = ImportPlan(study.id, filename, sha256, None, dict.fromkeys(FIELDS), dict(outcomes or {}))
     try:
-        plan.sheet = read_sheet(raw, filename)
+        plan.sheet = read_sheet(raw, filename, max_upload)
     except SpreadsheetError as error:
         plan.file_error = error
         return plan

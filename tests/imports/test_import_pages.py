@@ -112,3 +112,21 @@ def test_who_may_import(client, ctx):
     for role in ("product_owner", "facilitator"):
         login(client, make_user(role, [service]))
         assert client.get(f"/manage/iterations/{service.iterations[0].id}/import").status_code == 403
+
+
+def test_a_shared_strings_bomb_gets_a_clear_page_in_the_users_language(client, ctx, monkeypatch):
+    """Issue 17: refused through the import's error path, before openpyxl builds a single string."""
+    import openpyxl
+    from imports.test_spreadsheets import shared_strings_bomb
+
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: (_ for _ in ()).throw(AssertionError("parsed")))
+    iteration = setup_team(client)
+    raw = shared_strings_bomb(600_000)
+    response = upload(client, iteration.id, raw, "回答.xlsx")
+    assert response.status_code == 400
+    assert "Excel ファイルの中の文字列が多すぎます（500,000 個まで）" in response.get_data(as_text=True)
+    client.get("/?lang=en")
+    response = upload(client, iteration.id, raw, "answers.xlsx")
+    assert response.status_code == 400
+    assert "too many text values (at most 500,000)" in response.get_data(as_text=True)
+    assert attempts() == 0

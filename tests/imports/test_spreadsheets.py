@@ -112,6 +112,102 @@ def test_a_zip_bomb_is_refused_before_parsing(monkeypatch):
     assert caught.value.code == "too_large"
 
 
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/{strings}" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    '</Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8"?>'
+         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Target="xl/workbook.xml" '
+         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+         '</Relationships>')
+_WORKBOOK = ('<?xml version="1.0" encoding="UTF-8"?>'
+             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+             '<sheets><sheet name="回答" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8"?>'
+                  '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                  '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+                  'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+                  '<Relationship Id="rId2" Target="/{strings}" '
+                  'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+                  '</Relationships>')
+_SHEET = ('<?xml version="1.0" encoding="UTF-8"?>'
+          '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+          '<row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>')
+
+
+def shared_strings_bomb(count: int, strings: str = "xl/sharedStrings.xml") -> bytes:
+    """A tiny sheet plus `count` shared strings <si><t>a</t></si>, written by hand and compressed (issue 17)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES.format(strings=strings))
+        archive.writestr("_rels/.rels", _RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(strings=strings))
+        archive.writestr("xl/worksheets/sheet1.xml", _SHEET)
+        archive.writestr(strings, b'<?xml version="1.0" encoding="UTF-8"?>'
+                         b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                         + b"<si><t>a</t></si>" * count + b"</sst>")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def parser_must_not_run(monkeypatch):
+    """openpyxl.load_workbook fails the test if it is called: the bomb must be refused before parsing."""
+    import openpyxl
+
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the workbook reached openpyxl")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+
+
+def test_the_hand_built_workbook_is_a_real_workbook():
+    sheet = read_sheet(shared_strings_bomb(1), "small.xlsx")
+    assert sheet.headers == ("a",)
+
+
+def test_a_shared_strings_bomb_is_refused_before_parsing(parser_must_not_run):
+    raw = shared_strings_bomb(4_000_000)
+    assert len(raw) < 400_000  # about 175 kB on the wire, 68 MB of XML inside
+    with pytest.raises(SpreadsheetError) as caught:
+        read_sheet(raw, "bomb.xlsx")
+    assert caught.value.code == "too_large"
+
+
+def test_too_many_shared_strings_are_counted_without_building_them(parser_must_not_run):
+    limits = spreadsheets.xlsx_limits(spreadsheets.DEFAULT_MAX_UPLOAD)
+    raw = shared_strings_bomb(limits["shared_strings"] + 1, strings="xl/elsewhere/words.xml")
+    with pytest.raises(SpreadsheetError) as caught:
+        read_sheet(raw, "bomb.xlsx")
+    assert caught.value.code == "too_many_strings" and caught.value.detail == "500,000"
+
+
+def test_limits_follow_the_largest_upload(parser_must_not_run):
+    raw = shared_strings_bomb(200_000)  # 3.4 MB of XML: fine for 20 MB uploads, not for 100 kB ones
+    with pytest.raises(SpreadsheetError) as caught:
+        read_sheet(raw, "bomb.xlsx", max_upload=100_000)
+    assert caught.value.code == "too_large"
+
+
+def test_cells_are_counted_while_streaming(monkeypatch):
+    monkeypatch.setattr(spreadsheets, "CELLS_PER_ROW", 2)
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
+    raw = xlsx_bytes([["P1", "1", "できた", "", "", ""], ["P2", "1", "できた", "", "", ""]])
+    with pytest.raises(SpreadsheetError) as caught:
+        read_sheet(raw, "wide.xlsx")
+    assert caught.value.code == "too_many_cells" and caught.value.detail == "6"
+
+
 def test_too_many_rows_are_refused(monkeypatch):
     monkeypatch.setattr(spreadsheets, "MAX_ROWS", 10)
     raw = csv_text([["P%d" % i, "1", "できた", "", "", ""] for i in range(11)]).encode()

@@ -158,7 +158,8 @@ class Gunicorn:
         env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "GUNICORN_CMD_ARGS")}
         env.update(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY, SESSION_COOKIE_SECURE="0",
                    RATELIMIT_STORAGE_URI="memory://", GUNICORN_BIND=f"127.0.0.1:{self.port}",
-                   WEB_CONCURRENCY=str(workers), PYTHONUNBUFFERED="1", **(extra_env or {}))
+                   WEB_CONCURRENCY=str(workers), PYTHONUNBUFFERED="1")
+        env.update(extra_env or {})  # a test may replace any of these (e.g. RATELIMIT_STORAGE_URI=redis://...)
         self.access_log = workdir / "access.log"
         # The worker's pid in each access line tells when every worker has answered (see wait_ready).
         args = [sys.executable, "-m", "gunicorn", "--graceful-timeout", "5", "--access-logfile", str(self.access_log),

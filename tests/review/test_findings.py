@@ -136,3 +136,37 @@ def test_japanese_data_on_english_pages_is_marked_lang_ja(client, world, add_fin
     client.get("/?lang=ja")
     page = client.get(f"/review/findings/{finding.id}").get_data(as_text=True)
     assert '<span>ボタンが小さい</span>' in page, "no lang attribute needed on Japanese pages"
+
+
+def test_public_summaries_are_scrubbed_on_save_and_the_staff_member_is_told(client, world):
+    """Issue 17: staff-typed "you said, we did" summaries are published, so they are scrubbed like comments."""
+    login(client, world.team)
+    response = _create(client, world, public_summary_ja="山田さん（090-1234-5678、taro@example.jp）の声で直しました。",
+                       public_summary_en="Fixed after a call from 03-1234-5678.")
+    assert response.status_code == 302
+    finding = db.session.query(Finding).one()
+    assert finding.public_summary_ja == "山田さん（[電話番号]、[メールアドレス]）の声で直しました。"
+    assert finding.public_summary_en == "Fixed after a call from [電話番号]."
+    event = db.session.query(FindingEvent).one()
+    assert "090-1234-5678" not in str(event.changes) and "taro@example.jp" not in str(event.changes)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "個人情報と思われる部分（電話番号、メールアドレス）があったため" in page
+
+    client.get("/?lang=en")
+    response = post_form(client, f"/review/findings/{finding.id}/edit", {
+        "title": finding.title, "severity": "4", "found_in_id": world.first.id,
+        "public_summary_ja": "江東区東陽4の11の28の窓口で聞いた話", "public_summary_en": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Finding, finding.id).public_summary_ja == "[住所]の窓口で聞いた話"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "looked like personal data (address)" in page
+
+
+def test_public_summaries_without_personal_data_are_saved_as_typed_and_nothing_is_flashed(client, world):
+    login(client, world.team)
+    response = _create(client, world, public_summary_ja="10時30分から受付できるようにしました（T4、1,200円）。")
+    finding = db.session.query(Finding).one()
+    assert finding.public_summary_ja == "10時30分から受付できるようにしました（T4、1,200円）。"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "個人情報と思われる部分" not in page
