@@ -93,4 +93,5 @@ def open_data_dictionary(iteration_id: int):
 @bp.route("/open-data/<int:iteration_id>/codes.csv")
 def open_data_codes(iteration_id: int):
     iteration = _published(iteration_id)
-    return attachment(to_csv_bytes(opendata.code_table()), _name(iteration, "codes.csv"), cache=PUBLIC_CACHE)
+    codes = opendata.code_table(opendata.municipality_codes(open_data_metrics(iteration)))
+    return attachment(to_csv_bytes(codes), _name(iteration, "codes.csv"), cache=PUBLIC_CACHE)
