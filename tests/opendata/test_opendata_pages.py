@@ -10,7 +10,7 @@ from helpers import make_service
 from civictest.extensions import db
 from civictest.services import catalog
 
-FILES = ("metrics.csv", "metrics.json", "metadata.json", "dictionary.csv", "codes.csv")
+FILES = ("metrics.csv", "metrics.json", "metadata.json", "dictionary.csv", "codes.csv", "datapackage.json")
 
 
 @pytest.fixture
