@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from civictest.config import Config, pick_config
+from civictest.config import Config, check_open_data_lg_code, pick_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,8 @@ def _configure(app: Flask, config: type[Config] | dict | None) -> None:
     app.config.from_object(pick_config() if config is None or isinstance(config, dict) else config)
     if isinstance(config, dict):
         app.config.update(config)
+    # Checked here, at start-up: a wrong code would otherwise vanish from every open-data row.
+    app.config["OPEN_DATA_LG_CODE"] = check_open_data_lg_code(app.config.get("OPEN_DATA_LG_CODE"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(app)
 

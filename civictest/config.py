@@ -64,6 +64,38 @@ class Config:
     OPEN_DATA_LG_CODE = os.environ.get("OPEN_DATA_LG_CODE", "")
 
 
+class ConfigError(ValueError):
+    """A setting that cannot work; raised by create_app at start-up, naming the setting."""
+
+
+def check_open_data_lg_code(value: str | None) -> str:
+    """OPEN_DATA_LG_CODE as the 6-digit 全国地方公共団体コード, or "" when unset; ConfigError otherwise.
+
+    The 6th digit is a check digit over the first five (weights 6, 5, 4, 3, 2; sum mod 11; the last digit of
+    11 minus the remainder: 13108 -> 131083). A 5-digit JIS code gets its check digit; a 6-digit code with a
+    wrong one, a malformed value or a code of no local government is refused, instead of the open-data
+    files silently leaving the code out.
+    """
+    from civictest.geo import lg_code, municipality_name, with_check_digit
+
+    text = (value or "").strip()
+    if not text:
+        return ""
+    code = lg_code(text)
+    if code is None:
+        if text.isascii() and text.isdigit() and len(text) == 6:
+            expected = with_check_digit(text[:5])
+            raise ConfigError(
+                f"OPEN_DATA_LG_CODE={text!r}: the check digit is wrong (the 6th digit of a 全国地方公共団体コード "
+                f"is a check digit; for {text[:5]} the code is {expected})")
+        raise ConfigError(f"OPEN_DATA_LG_CODE={text!r}: expected the publishing local government's 6-digit "
+                          "全国地方公共団体コード, e.g. 131083 (江東区)")
+    if municipality_name(code) is None:
+        raise ConfigError(f"OPEN_DATA_LG_CODE={text!r}: {code} is not the code of a prefecture, municipality "
+                          "or ward")
+    return code
+
+
 class LocalConfig(Config):
     """Embedded SQLite on one machine with no SECRET_KEY given (the README's run command).
 

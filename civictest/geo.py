@@ -56,6 +56,18 @@ def lg_code(code: str | int | None) -> str | None:
     return full if len(digits) == 5 or full == digits else None
 
 
+def prefecture_code(code: str | int | None) -> str | None:
+    """The 6-digit code of the prefecture a code belongs to (131083 -> 130001); None if the code is invalid."""
+    full = lg_code(code)
+    return with_check_digit(full[:2] + "000") if full else None
+
+
+def is_prefecture_code(code: str | int | None) -> bool:
+    """True for a prefecture's own code (130001), False for municipalities, wards and invalid codes."""
+    full = lg_code(code)
+    return bool(full) and full[2:5] == "000"
+
+
 def normalize_postal_code(code: str | None) -> str | None:
     """A 7-digit ASCII postal code from user input ("160-0023", "１６０－００２３", "〒1600023"), else None."""
     if not isinstance(code, str):

@@ -84,6 +84,14 @@ def test_municipality_names():
     assert geo.municipality_name("nonsense") is None
 
 
+def test_prefecture_of_a_code():
+    assert geo.prefecture_code("131083") == "130001" and geo.prefecture_code("13108") == "130001"
+    assert geo.prefecture_code("011011") == "010006"  # a ward of Sapporo: Hokkaido, leading zero kept
+    assert geo.prefecture_code("131084") is None and geo.prefecture_code(None) is None
+    assert geo.is_prefecture_code("130001") and not geo.is_prefecture_code("131083")
+    assert not geo.is_prefecture_code("130002") and not geo.is_prefecture_code(None)
+
+
 def test_tokyo_municipalities_for_select_lists():
     rows = geo.tokyo_municipalities()
     assert len(rows) == 62

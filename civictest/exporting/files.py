@@ -50,7 +50,7 @@ def figures_file(iteration: Iteration, kind: str) -> bytes:
         return to_csv_bytes(table)
     if kind == "xlsx":
         return to_xlsx_bytes({"集計結果": table, "項目定義": opendata.dictionary_table(),
-                              "コード表": opendata.code_table()})
+                              "コード表": opendata.code_table(opendata.municipality_codes(table))})
     return to_json_bytes({**report, "records": opendata.records(table)}, indent=1)
 
 

@@ -11,22 +11,27 @@ every count table goes through privacy.suppress_small_cells (with secondary supp
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from civictest.exporting.writers import data_dictionary
-from civictest.geo import lg_code, municipality_name
+from civictest.geo import is_prefecture_code, lg_code, municipality_name, prefecture_code
 from civictest.privacy import suppress_small_cells
 
 CONFIDENCE = 0.95
 
 # (Japanese name, physical name, type, description ja, description en, unit)
 COLUMNS: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("全国地方公共団体コード", "lg_code", "文字列", "公開する地方公共団体の6桁コード", "6-digit local-government code of the publisher", ""),
+    ("全国地方公共団体コード", "lg_code", "文字列", "公開する地方公共団体の6桁コード（検査数字つき）",
+     "6-digit local-government code of the publisher (with check digit)", ""),
     ("ID", "id", "文字列", "行の番号（版ごとに固定、再利用しない）", "Row id (stable per iteration, never reused)", ""),
     ("地方公共団体名", "lg_name", "文字列", "公開する地方公共団体の名前", "Name of the publishing local government", ""),
+    ("都道府県名", "pref_name", "文字列", "公開する地方公共団体の都道府県名", "Prefecture of the publisher", ""),
+    ("市区町村名", "city_name", "文字列", "公開する地方公共団体の市区町村名（都道府県が公開するときは空欄）",
+     "Municipality of the publisher (blank when a prefecture publishes)", ""),
     ("部局名", "department", "文字列", "サービスを担当する部局", "Department responsible for the service", ""),
     ("サービス名", "service", "文字列", "テストしたサービス", "Service tested", ""),
     ("版番号", "iteration", "整数", "サービスの改善サイクルの番号", "Iteration number of the service", ""),
@@ -38,7 +43,8 @@ COLUMNS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("指標コード", "metric", "文字列", "指標のコード（コード表を参照）", "Metric code (see the code table)", ""),
     ("指標名", "metric_name", "文字列", "指標の名前", "Metric name", ""),
     ("区分名", "category", "文字列", "内訳の種類（空欄は内訳なし）", "Breakdown (blank: none)", ""),
-    ("区分値", "category_code", "文字列", "内訳のコード（市区町村は全国地方公共団体コード）", "Breakdown code (municipalities: local-government code)", ""),
+    ("区分値", "category_code", "文字列", "内訳のコード（コード表を参照。市区町村は全国地方公共団体コード、回答なしは unknown）",
+     "Breakdown code (see the code table; municipalities: local-government code; not answered: unknown)", ""),
     ("区分値名称", "category_name", "文字列", "内訳の名前", "Breakdown name", ""),
     ("値", "value", "数値", "指標の値（秘匿・欠測は空欄）", "Value (blank when suppressed or missing)", "単位列を参照"),
     ("単位", "unit", "文字列", "値の単位", "Unit of the value", ""),
@@ -96,11 +102,30 @@ class PackageInfo:
 
     @property
     def lg_code(self) -> str | None:
-        return lg_code(self.publisher_code) if self.publisher_code else None
+        """The 6-digit code, or None when no code is configured; a malformed code is an error, never dropped."""
+        if not self.publisher_code:
+            return None
+        code = lg_code(self.publisher_code)
+        if code is None:
+            raise ValueError(f"publisher_code {self.publisher_code!r} is not a 全国地方公共団体コード "
+                             "(6 digits with a correct check digit)")
+        return code
 
     @property
     def lg_name(self) -> str | None:
         return municipality_name(self.lg_code) if self.lg_code else None
+
+    @property
+    def pref_name(self) -> str | None:
+        """都道府県名 of the publisher (東京都 for 江東区 and for 東京都 itself)."""
+        return municipality_name(prefecture_code(self.lg_code)) if self.lg_code else None
+
+    @property
+    def city_name(self) -> str | None:
+        """市区町村名 of the publisher; None when a prefecture publishes (記載不要)."""
+        if not self.lg_code or is_prefecture_code(self.lg_code):
+            return None
+        return municipality_name(self.lg_code)
 
 
 def _row(metric: str, value: Any, n: Any, *, task: dict | None = None, low: Any = None, high: Any = None,
@@ -180,14 +205,14 @@ def participant_rows(participants: int, profile: pd.DataFrame, k: int) -> list[d
         part = profile[profile["segment"] == segment]
         counts = {("unknown" if v is None or pd.isna(v) else str(v)): int(n) for v, n in zip(part["value"], part["n"])}
         codes = list(AGE_BANDS) if names else sorted(c for c in counts if c != "unknown") + ["unknown"]
-        cells = [_count_cell("participants", segment, "" if code == "unknown" else code,
-                             _category_name(segment, code), counts.get(code, 0)) for code in codes]
+        cells = [_count_cell("participants", segment, code, _category_name(segment, code), counts.get(code, 0))
+                 for code in codes]
         rows += _suppressed_counts(cells, k)
     return rows
 
 
 def _category_name(segment: str, code: str) -> str:
-    if segment == "age_band" or code == "unknown":
+    if segment == "age_band" or code == NOT_ANSWERED:
         return AGE_BANDS.get(code, (code,))[0]
     return municipality_name(code) or ""
 
@@ -223,7 +248,8 @@ def metrics_table(report: dict, info: PackageInfo, profile: pd.DataFrame, k: int
         statistics += _task_rows(task, note)
     statistics = _withhold_small(statistics, k if withhold_statistics else 1)  # staff copies keep them
     rows = statistics + sentiment_rows(report, k) + participant_rows(report["overall"]["participants"], profile, k)
-    shared = {"全国地方公共団体コード": info.lg_code, "地方公共団体名": info.lg_name, "部局名": info.department_ja,
+    shared = {"全国地方公共団体コード": info.lg_code, "地方公共団体名": info.lg_name, "都道府県名": info.pref_name,
+              "市区町村名": info.city_name, "部局名": info.department_ja,
               "サービス名": info.service_ja, "版番号": info.iteration_number, "版の名前": info.iteration_label,
               "実施期間_開始日": info.starts_on, "実施期間_終了日": info.ends_on}
     records = [{**shared, "ID": f"{info.iteration_id:06d}{index:04d}", **row} for index, row in enumerate(rows, 1)]
@@ -240,14 +266,31 @@ def dictionary_table() -> pd.DataFrame:
                             for ja, en, kind, d_ja, d_en, unit in COLUMNS])
 
 
-def code_table() -> pd.DataFrame:
-    """コード表: every code used in 指標コード and 区分値, with Japanese and English names."""
+NOT_ANSWERED = "unknown"  # 区分値 of the 回答なし rows (age band and municipality): a code, never a blank
+CODE_COLUMNS = ("コード種別", "コード", "名称", "名称（英語）", "単位")
+
+
+def municipality_codes(frame: pd.DataFrame) -> list[str]:
+    """The municipality codes a metrics table uses in 区分値 (回答なし not included), sorted."""
+    places = frame.loc[frame["区分名"] == CATEGORIES["municipality"][0], "区分値"].dropna()
+    return sorted({code for code in places if code != NOT_ANSWERED})
+
+
+def code_table(municipalities: Iterable[str] = ()) -> pd.DataFrame:
+    """コード表: every code used in 指標コード and 区分値, with Japanese and English names.
+
+    municipalities: the 6-digit codes the table uses (municipality_codes), each listed with its names.
+    """
     rows = [("指標コード", code, ja, en, unit) for code, (ja, en, unit) in METRICS.items()]
-    rows += [("区分値（年代）", code or "", ja, en, "") for code, (ja, en) in AGE_BANDS.items() if code != "unknown"]
+    rows += [("区分値（年代）", code, ja, en, "") for code, (ja, en) in AGE_BANDS.items()]
     rows += [("区分値（感情）", code, ja, en, "") for code, (ja, en) in SENTIMENTS.items()]
-    rows.append(("区分値（市区町村）", "（6桁）", "全国地方公共団体コード", "6-digit local-government code", ""))
-    rows.append(("区分値", "（空欄）", "回答なし", "Not answered", ""))
-    return pd.DataFrame(rows, columns=["コード種別", "コード", "名称", "名称（英語）", "単位"])
+    for code in sorted(set(municipalities)):
+        full = lg_code(code)
+        if full is None:
+            raise ValueError(f"not a 全国地方公共団体コード: {code!r}")
+        rows.append(("区分値（市区町村）", full, municipality_name(full) or "", municipality_name(full, "en") or "", ""))
+    rows.append(("区分値（市区町村）", NOT_ANSWERED, *AGE_BANDS[NOT_ANSWERED], ""))
+    return pd.DataFrame(rows, columns=list(CODE_COLUMNS))
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

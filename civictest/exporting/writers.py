@@ -1,7 +1,10 @@
 """Export writers: one formula-safe cell function and CSV / XLSX / JSON writers that return bytes.
 
-Pure functions: no Flask, no database, no files. Every spreadsheet cell, header included, goes
-through safe_cell (ASVS v5.0.0-1.2.10; LimeSurvey #3677, onadata #3024 in RELIABILITY.md A4).
+Pure functions: no Flask, no database, no files. Every spreadsheet cell, header included, is guarded
+against formula injection (ASVS v5.0.0-1.2.10; LimeSurvey #3677, onadata #3024 in RELIABILITY.md A4):
+CSV has no cell types, so CSV text goes through safe_cell (a leading ' on text that could start a
+formula); XLSX has them, so every XLSX text cell is written as an explicit string cell, exactly as the
+text reads (no apostrophe for Excel to show), and no cell is ever a formula.
 CSV follows the Japanese open-data rules in JAPAN.md section 2: UTF-8 with BOM, CRLF, RFC 4180
 quoting, one header row, blank (never 0) for missing values.
 """
@@ -65,16 +68,9 @@ def _neutralise(text: str) -> str:
     return text
 
 
-def safe_cell(value: Any) -> Any:
-    """The one formula-injection guard for every exporter: neutralise text, keep numbers, blank missing.
-
-    Text (headers too) whose first character is = + - @ TAB CR or NUL gets a leading '; so does text
-    whose first non-space character is one of those or a full-width form of them. Only the type
-    decides: the str "-5" is text and gets the prefix, the number -5 stays a number. ints, floats,
-    numpy numbers and Decimals stay numbers, bools stay bools, dates and times are returned as they
-    are. None, NaN, NA, NaT and infinities become None (an empty cell; blank never means zero).
-    Anything else is exported as its str().
-    """
+def plain_cell(value: Any) -> Any:
+    """One export cell without the text guard: numbers stay numbers, missing becomes None, other
+    objects their str(). safe_cell adds the CSV guard on top; XLSX types its text cells instead."""
     if _is_missing(value):
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -90,8 +86,22 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.time)):
         return value
     if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="replace")
-    return _neutralise(value if isinstance(value, str) else str(value))
+        return value.decode("utf-8", errors="replace")
+    return value if isinstance(value, str) else str(value)
+
+
+def safe_cell(value: Any) -> Any:
+    """The formula-injection guard for text formats (CSV): neutralise text, keep numbers, blank missing.
+
+    Text (headers too) whose first character is = + - @ TAB CR or NUL gets a leading '; so does text
+    whose first non-space character is one of those or a full-width form of them. Only the type
+    decides: the str "-5" is text and gets the prefix, the number -5 stays a number. ints, floats,
+    numpy numbers and Decimals stay numbers, bools stay bools, dates and times are returned as they
+    are. None, NaN, NA, NaT and infinities become None (an empty cell; blank never means zero).
+    Anything else is exported as its str(). XLSX does not use it (see to_xlsx_bytes).
+    """
+    value = plain_cell(value)
+    return _neutralise(value) if isinstance(value, str) else value
 
 
 def _is_date_only(column: pd.Series) -> bool:
@@ -116,6 +126,12 @@ def _safe_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
     """Every data row of frame as safe cells."""
     for row in _rows(frame):
         yield [safe_cell(value) for value in row]
+
+
+def _plain_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
+    """Every data row of frame as plain cells (XLSX: text is typed, not prefixed)."""
+    for row in _rows(frame):
+        yield [plain_cell(value) for value in row]
 
 
 def _csv_text(value: Any) -> str:
@@ -182,7 +198,7 @@ def _sheet_title(name: Any, used: set[str]) -> str:
 
 
 def _xlsx_value(value: Any) -> Any:
-    """Adapt one safe cell to openpyxl: strip XML-illegal characters, cap length, no tz-aware datetimes."""
+    """Adapt one plain cell to openpyxl: strip XML-illegal characters, cap length, no tz-aware datetimes."""
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:EXCEL_MAX_CELL_CHARS]
     if isinstance(value, (dt.datetime, dt.time)) and value.tzinfo is not None:
@@ -192,10 +208,26 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
-def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """XLSX workbook, one sheet per frame: header row then data, every cell through safe_cell.
+def _write_row(sheet: Any, row: int, values: list[Any]) -> None:
+    """Write one row (1-based); every str is an explicit string cell, so no text ever becomes a formula.
 
-    Numbers stay numeric cells and text stays string cells (no cell is ever a formula). Sheet names
+    openpyxl turns a str starting with = into a formula cell when it is assigned; setting the data type
+    back to "s" afterwards stores it as an inline string, which Excel shows exactly as written.
+    """
+    for column, value in enumerate(values, 1):
+        value = _xlsx_value(value)
+        if value is None:
+            continue
+        cell = sheet.cell(row=row, column=column, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+
+
+def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """XLSX workbook, one sheet per frame: header row then data.
+
+    Numbers stay numeric cells, dates date cells, and text is written as string cells exactly as it
+    reads (no ' prefix: a typed string cell is never evaluated; no cell is ever a formula). Sheet names
     are made Excel-valid and unique (31 characters, no []:*?/\\). The index is not written.
     """
     if not sheets:
@@ -205,9 +237,9 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     used: set[str] = set()
     for name, frame in sheets.items():
         sheet = workbook.create_sheet(_sheet_title(name, used))
-        sheet.append([_xlsx_value(safe_cell(column)) for column in frame.columns])
-        for row in _safe_rows(frame):
-            sheet.append([_xlsx_value(value) for value in row])
+        _write_row(sheet, 1, [plain_cell(column) for column in frame.columns])
+        for number, row in enumerate(_plain_rows(frame), 2):
+            _write_row(sheet, number, row)
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

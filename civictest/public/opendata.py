@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, render_template, url_for
 
 from civictest.reporting import rows
+from civictest.exporting import datapackage as opendata_datapackage
 from civictest.exporting import metadata as opendata_metadata
 from civictest.exporting import opendata
 from civictest.exporting.files import open_data_metrics, package_info, suppression_k
@@ -26,7 +27,12 @@ FILES = (  # (endpoint, file name, format, description ja, en) in the order the 
     ("public.open_data_dictionary", "dictionary.csv", "CSV", "項目定義（日本語名と英字の物理名）",
      "Data dictionary (Japanese and ASCII names)"),
     ("public.open_data_codes", "codes.csv", "CSV", "コード表", "Code table"),
+    ("public.open_data_datapackage", "datapackage.json", "JSON",
+     "データパッケージ（Frictionless Data Package: CSV ごとの Table Schema、ライセンス、出典）",
+     "Data package (Frictionless Data Package: a Table Schema per CSV, licence, sources)"),
 )
+
+MEDIA_TYPES = {"datapackage.json": "application/vnd.datapackage+json"}
 
 
 def _published(iteration_id: int) -> Iteration:
@@ -38,7 +44,7 @@ def _published(iteration_id: int) -> Iteration:
 
 def metadata(iteration: Iteration) -> dict:
     files = [{"title": {"ja": title_ja, "en": title_en}, "format": kind, "file": name,
-              "mediaType": "text/csv" if kind == "CSV" else "application/json",
+              "mediaType": MEDIA_TYPES.get(name, "text/csv" if kind == "CSV" else "application/json"),
               "url": url_for(endpoint, iteration_id=iteration.id, _external=True)}
              for endpoint, name, kind, title_ja, title_en in FILES]
     return opendata_metadata.metadata(package_info(iteration), suppression_k(), files)
@@ -93,4 +99,13 @@ def open_data_dictionary(iteration_id: int):
 @bp.route("/open-data/<int:iteration_id>/codes.csv")
 def open_data_codes(iteration_id: int):
     iteration = _published(iteration_id)
-    return attachment(to_csv_bytes(opendata.code_table()), _name(iteration, "codes.csv"), cache=PUBLIC_CACHE)
+    codes = opendata.code_table(opendata.municipality_codes(open_data_metrics(iteration)))
+    return attachment(to_csv_bytes(codes), _name(iteration, "codes.csv"), cache=PUBLIC_CACHE)
+
+
+@bp.route("/open-data/<int:iteration_id>/datapackage.json")
+def open_data_datapackage(iteration_id: int):
+    """Frictionless Data Package: the CSVs beside it (relative paths), each with its Table Schema."""
+    iteration = _published(iteration_id)
+    body = opendata_datapackage.datapackage(package_info(iteration), metadata(iteration))
+    return attachment(to_json_bytes(body, indent=1), _name(iteration, "datapackage.json"), cache=PUBLIC_CACHE)

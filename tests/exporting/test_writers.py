@@ -164,11 +164,13 @@ def _load(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def test_xlsx_cell_types_and_neutralised_formulas(frame: pd.DataFrame) -> None:
+def test_xlsx_text_reads_exactly_as_written_and_is_never_a_formula(frame: pd.DataFrame) -> None:
     sheet = _load(to_xlsx_bytes({"結果": frame}))["結果"]
     rows = list(sheet.iter_rows())
-    assert [cell.value for cell in rows[0]] == ["タスク名", "差", "回答数", "実施日", "'-備考"]
-    assert rows[2][0].value == "'=1+2" and rows[2][0].data_type == "s"
+    assert [cell.value for cell in rows[0]] == ["タスク名", "差", "回答数", "実施日", "-備考"]
+    assert rows[2][0].value == "=1+2" and rows[2][0].data_type == "s"  # no ' for Excel to show
+    assert rows[4][0].value == "@SUM(A1)" and rows[5][4].value == "-"
+    assert rows[1][4].value == "+81" and rows[4][4].value == "\tタブ"
     assert rows[1][1].value == -0.5 and rows[1][1].data_type == "n"
     assert rows[1][2].value == 10 and rows[1][2].data_type == "n"
     assert rows[1][3].is_date and rows[1][3].value == dt.datetime(2026, 10, 1)
@@ -178,8 +180,31 @@ def test_xlsx_cell_types_and_neutralised_formulas(frame: pd.DataFrame) -> None:
     for row in rows:
         for cell in row:
             assert cell.data_type != "f"
-            if cell.data_type == "s":
-                assert not str(cell.value).startswith(FORMULA_TRIGGERS)
+            if isinstance(cell.value, str):
+                assert cell.data_type == "s" and not cell.value.startswith("'")
+
+
+def test_xlsx_text_cells_are_inline_strings_in_the_sheet_xml() -> None:
+    """What Excel reads: every text cell is t="inlineStr" and no cell has an <f> element."""
+    import zipfile
+
+    texts = ["=1+2", "=HYPERLINK(\"http://x\",\"x\")", "+81 3", "-1〜1", "@SUM(A1)", "＝1", "ふつう"]
+    data = to_xlsx_bytes({"s": pd.DataFrame({"=head": texts, "n": range(len(texts))})})
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        xml = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in xml and "<f " not in xml
+    assert xml.count('t="inlineStr"') == len(texts) + 2  # the data and both headers
+    sheet = _load(data)["s"]
+    assert [sheet.cell(row, 1).value for row in range(2, len(texts) + 2)] == texts
+    assert sheet["A1"].value == "=head" and sheet["B2"].value == 0 and sheet["B2"].data_type == "n"
+
+
+def test_plain_cell_is_safe_cell_without_the_prefix() -> None:
+    from civictest.exporting.writers import plain_cell
+
+    assert plain_cell("=1+2") == "=1+2" and safe_cell("=1+2") == "'=1+2"
+    assert plain_cell(b"=1") == "=1" and plain_cell(["=x"]) == "['=x']"
+    assert plain_cell(np.int64(-4)) == -4 and plain_cell(float("nan")) is None
 
 
 def test_xlsx_sheet_names_follow_excel_rules() -> None:
@@ -201,7 +226,7 @@ def test_xlsx_handles_illegal_characters_timezones_and_empty_input() -> None:
         {"text": ["\0=1", "bell\x07"], "at": pd.to_datetime(["2026-11-26 10:30"] * 2).tz_localize("Asia/Tokyo")}
     )
     sheet = _load(to_xlsx_bytes({"s": frame}))["s"]
-    assert sheet["A2"].value == "'\ufffd=1" and sheet["A3"].value == "bell\ufffd"
+    assert sheet["A2"].value == "\ufffd=1" and sheet["A3"].value == "bell\ufffd"
     assert sheet["B2"].value == "2026-11-26T10:30:00+09:00"
     with pytest.raises(ValueError):
         to_xlsx_bytes({})

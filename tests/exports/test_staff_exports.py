@@ -125,9 +125,15 @@ def test_formula_cells_are_neutralised_in_csv_and_xlsx(client, world):
     book = load_workbook(io.BytesIO(raw(client, iteration.id, what="comments", format="xlsx").data))
     cells = [cell for row in book["コメント"].iter_rows(min_row=2) for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
-    formulas = [c.value for c in cells if isinstance(c.value, str) and c.value.lstrip("'")[:1] in ("=", "+", "@", "＝")]
-    assert formulas and all(v.startswith("'") for v in formulas)
+    # XLSX types its text cells instead of prefixing them: the text reads exactly as the CSV's unguarded text.
+    xlsx_texts = [row[4].value for row in book["コメント"].iter_rows(min_row=2)]
+    assert xlsx_texts == [t[1:] if t in dangerous else t or None for t in texts]
+    assert all(row[4].data_type == "s" for row in book["コメント"].iter_rows(min_row=2) if row[4].value)
+    formulas = [c.value for c in cells if isinstance(c.value, str) and c.value[:1] in ("=", "+", "@", "＝")]
+    assert formulas and not any(isinstance(c.value, str) and c.value.startswith("'") for c in cells)
     assert book.sheetnames == ["コメント", "項目定義"]
+    dictionary = {row[0].value: row[2].value for row in book["項目定義"].iter_rows(min_row=2)}
+    assert dictionary["感情スコア"] == "-1〜1"  # Excel shows what was written, not '-1〜1
 
 
 def test_comparison_needs_a_base_of_the_same_service(client, world):

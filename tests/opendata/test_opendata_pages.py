@@ -10,7 +10,7 @@ from helpers import make_service
 from civictest.extensions import db
 from civictest.services import catalog
 
-FILES = ("metrics.csv", "metrics.json", "metadata.json", "dictionary.csv", "codes.csv")
+FILES = ("metrics.csv", "metrics.json", "metadata.json", "dictionary.csv", "codes.csv", "datapackage.json")
 
 
 @pytest.fixture
@@ -76,8 +76,12 @@ def test_metrics_csv_reads_with_pandas_and_follows_the_rules(client, published):
     hidden = ages[ages["秘匿"] == 1]
     assert len(hidden) != 1 and hidden["値"].isna().all()  # never a single hidden cell next to a total
     assert total - ages[ages["秘匿"] == 0]["値"].sum() >= 5 or hidden.empty
-    places = frame[frame["区分名"] == "市区町村"]["区分値"].dropna()
-    assert places.str.fullmatch(r"\d{6}").all()
+    places = frame[frame["区分名"] == "市区町村"]["区分値"]
+    assert places.notna().all() and places[places != "unknown"].str.fullmatch(r"\d{6}").all()
+    codes = pd.read_csv(io.BytesIO(client.get(f"/open-data/{first.id}/codes.csv").data), encoding="utf-8-sig",
+                        dtype=str, keep_default_na=False)
+    listed = codes[codes["コード種別"] == "区分値（市区町村）"]
+    assert set(listed["コード"]) == set(places) and not codes["コード"].str.contains("（").any()
 
 
 def test_metadata_and_json_name_the_licence_and_period(client, published):

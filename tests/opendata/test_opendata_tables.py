@@ -63,6 +63,8 @@ def test_long_format_with_one_header_row_and_japanese_names():
     assert (row["値"], row["信頼区間_下限"], row["信頼区間_上限"], row["回答数"]) == (0.8519, 0.669, 0.947, 27)
     assert (row["単位"], row["信頼水準"], row["秘匿"]) == ("割合", 0.95, 0)
     assert row["全国地方公共団体コード"] == "131083" and row["地方公共団体名"] == "江東区"
+    assert (row["都道府県名"], row["市区町村名"]) == ("東京都", "江東区")
+    assert list(frame.columns[:5]) == ["全国地方公共団体コード", "ID", "地方公共団体名", "都道府県名", "市区町村名"]
     assert frame["ID"].is_unique and frame["ID"].str.fullmatch(r"\d{10}").all()
     assert cell(frame, "sus_mean")["値"] == 72.08
 
@@ -91,7 +93,7 @@ def test_age_band_suppression_is_primary_and_secondary():
 def test_municipalities_are_six_digit_codes_with_names_in_their_own_cells():
     frame = table()
     places = frame[frame["区分名"] == "市区町村"]
-    assert places["区分値"].dropna().tolist() == ["131016", "131083", "132012"]
+    assert places["区分値"].tolist() == ["131016", "131083", "132012", "unknown"]  # 回答なし has a code too
     assert places["区分値名称"].tolist() == ["千代田区", "江東区", "八王子市", "回答なし"]
     hidden = places[places["秘匿"] == 1]["区分値名称"].tolist()
     assert hidden == ["八王子市", "回答なし"]  # 2 is primary, 回答なし (5) the complement
@@ -131,10 +133,39 @@ def test_dictionary_and_code_table_cover_every_column_and_code():
     dictionary = opendata.dictionary_table()
     assert dictionary["項目名"].tolist() == opendata.JA_COLUMNS
     assert dictionary["物理名"].str.fullmatch(r"[a-z_]+").all()
-    codes = opendata.code_table()
     frame = table()
+    assert opendata.municipality_codes(frame) == ["131016", "131083", "132012"]
+    codes = opendata.code_table(opendata.municipality_codes(frame))
     assert set(frame["指標コード"]) <= set(codes["コード"])
-    assert set(frame["区分値"].dropna()) - {"131016", "131083", "132012"} <= set(codes["コード"])
+    assert set(frame["区分値"].dropna()) <= set(codes["コード"])  # every code, municipalities and 回答なし too
+    assert not codes["コード"].str.contains("（").any()  # real codes, no placeholders
+    places = codes[codes["コード種別"] == "区分値（市区町村）"].set_index("コード")
+    assert places.loc["131016", "名称"] == "千代田区" and places.loc["132012", "名称"] == "八王子市"
+    assert places.loc["131083", "名称（英語）"] == "Koto City" and places.loc["unknown", "名称"] == "回答なし"
+    assert not codes.duplicated(["コード種別", "コード"]).any()
+    with pytest.raises(ValueError):
+        opendata.code_table(["131080"])  # a wrong check digit is an error, not a silent gap
+
+
+def _info(code):
+    return opendata.PackageInfo(12, "子ども家庭部", "保育園入園申請", 2, "改善版", publisher_code=code)
+
+
+def test_prefecture_and_municipality_names_come_from_the_code():
+    assert (_info("131083").pref_name, _info("131083").city_name) == ("東京都", "江東区")
+    assert (_info("13108").lg_code, _info("13108").lg_name) == ("131083", "江東区")  # 5-digit JIS code
+    assert (_info("130001").pref_name, _info("130001").city_name) == ("東京都", None)  # 都道府県は記載不要
+    assert (_info("011011").pref_name, _info("011011").city_name) == ("北海道", "札幌市中央区")  # leading zero
+    frame = opendata.metrics_table(report(), _info(None), PROFILE, 5)
+    empty = frame[["全国地方公共団体コード", "地方公共団体名", "都道府県名", "市区町村名"]]
+    assert empty.isna().all().all()  # no code configured: blank, never a guess
+
+
+def test_a_wrong_check_digit_is_an_error_not_a_silent_blank():
+    with pytest.raises(ValueError, match="check digit"):
+        _info("131080").lg_code
+    with pytest.raises(ValueError):
+        opendata.metrics_table(report(), _info("131080"), PROFILE, 5)
 
 
 def test_metadata_names_licence_attribution_period_and_rule():
