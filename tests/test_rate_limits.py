@@ -1,7 +1,7 @@
 """Rate limits: keyed on the resident and the invite code, not the venue's shared IP; shared through Redis."""
 import pytest
 import redis
-from conftest import _config_for, database_url
+from conftest import _config_for
 from helpers import RESIDENT_CODE, hidden_fields, join_and_consent, make_service, make_session, make_user, post_form, submit
 
 from civictest import create_app

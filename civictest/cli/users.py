@@ -33,10 +33,25 @@ def create_user_command(email: str, role: str, password: str | None, display_nam
 @users_cli.command("token")
 @click.option("--email", required=True)
 def token_command(email: str) -> None:
-    """Issue a new API bearer token for a user (replaces the old one; shown once)."""
+    """Issue a new API bearer token for a user (replaces the old one; shown once).
+
+    The token alone goes to standard output (``TOKEN=$(flask --app app users token --email E)`` keeps working);
+    how to send it goes to standard error."""
     user = db.session.scalar(select(User).where(User.email == accounts.normalise_email(email)))
     if user is None:
         raise click.ClickException(f"no user {email}")
     token = accounts.issue_api_token(user)
     db.session.commit()
     click.echo(token)
+    click.echo(TOKEN_HELP.format(email=user.email, token=token), err=True)
+
+
+TOKEN_HELP = """
+API token for {email}, shown only this once (issuing another replaces it).
+Send it with every request to /api/v1/ in the Authorization header:
+
+  Authorization: Bearer {token}
+
+For example (with the server started by `flask --app app run`):
+
+  curl -H "Authorization: Bearer {token}" http://127.0.0.1:5000/api/v1/services"""

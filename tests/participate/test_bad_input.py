@@ -1,6 +1,6 @@
+"""Bad input on resident pages: a clear message in the resident's language, answers kept, nothing stored."""
 import re
 
-"""Bad input on resident pages: a clear message in the resident's language, answers kept, nothing stored."""
 import pytest
 
 from civictest.extensions import db
