@@ -21,6 +21,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def _strip(value):  # noqa: ANN001, ANN202
+    return value.strip() if isinstance(value, str) else value
+
+
 def _no_nul(form, field):  # noqa: ANN001
     if isinstance(field.data, str) and "\x00" in field.data:
         raise ValidationError(_l("使用できない文字が含まれています"))
@@ -78,7 +82,8 @@ class SessionForm(CivicForm):
 
 
 class UserForm(CivicForm):
-    email = EmailField(_l("メールアドレス"), validators=[required, Email(_l("メールアドレスの形式で入力してください")), Length(max=254)])
+    email = EmailField(_l("メールアドレス"), filters=[_strip], validators=[required, Length(max=254),
+                       Email(_l("メールアドレスの形式で入力してください"))])
     display_name = StringField(_l("表示名"), validators=[Optional(), Length(max=100), _no_nul])
     role = SelectField(_l("役割"), choices=[(r, r) for r in ROLES])
     service_ids = MultiCheckboxField(_l("担当サービス"), coerce=int)
