@@ -18,8 +18,14 @@ def _safe_next(target: str | None) -> str:
     return url_for("public.staff_home")
 
 
+def _account_key() -> str:
+    """The per-account login limit's key: the address as login reads it (accounts.normalise_email), so that
+    spaces or capitals around it do not open a fresh bucket for the same account."""
+    return accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=lambda: request.form.get("email", "").lower()[:254])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_account_key)
 @limiter.limit("100 per minute", methods=["POST"])
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -34,7 +40,7 @@ def login():
             audit("login", user, user=user)
             db.session.commit()
             return redirect(_safe_next(form.next.data))
-        audit("login_failed", email_hash=accounts.hash_token(form.email.data.lower())[:12])
+        audit("login_failed", email_hash=accounts.hash_token(accounts.normalise_email(form.email.data))[:12])
         db.session.commit()
         form.password.errors.append(_("メールアドレスまたはパスワードが正しくありません"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400
