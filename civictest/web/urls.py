@@ -1,0 +1,32 @@
+"""URLs in and out.
+
+- Every `<int:...>` in a route is `IdConverter` (installed as the app's `int` in create_app): an id no database
+  column can hold is a 404, not an overflow in the driver.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter, Map, ValidationError
+
+# The largest value of a signed 64-bit integer (PostgreSQL BIGINT, SQLite INTEGER): no id is larger.
+ID_MAX = 2**63 - 1
+_ID_MAX_DIGITS = len(str(ID_MAX))
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` bounded by ID_MAX unless a route says otherwise; longer digit strings are not read at all
+    (Python refuses to convert thousands of digits, which would be a 500)."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
+                 max: int | None = None, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=ID_MAX if max is None else max, signed=signed)
+
+    def to_python(self, value: str) -> int:
+        if len(value.lstrip("-")) > _ID_MAX_DIGITS:
+            raise ValidationError()
+        return super().to_python(value)
+
+
+def install(app: Flask) -> None:
+    """Before any blueprint adds a rule: `<int:...>` means IdConverter everywhere."""
+    app.url_map.converters["int"] = IdConverter
