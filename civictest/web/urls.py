@@ -2,8 +2,11 @@
 
 - Every `<int:...>` in a route is `IdConverter` (installed as the app's `int` in create_app): an id no database
   column can hold is a 404, not an overflow in the driver.
+- `is_web_url` is the one rule for links staff type in (service and task URLs): http and https only.
 """
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map, ValidationError
@@ -30,3 +33,15 @@ class IdConverter(IntegerConverter):
 def install(app: Flask) -> None:
     """Before any blueprint adds a rule: `<int:...>` means IdConverter everywhere."""
     app.url_map.converters["int"] = IdConverter
+    app.jinja_env.tests["web_url"] = is_web_url
+
+
+def is_web_url(value: object) -> bool:
+    """An http(s) URL with a host: the only kind of stored link the site renders as a link."""
+    if not isinstance(value, str) or not value or not value.isprintable() or " " in value:
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unbalanced [ in the host
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
