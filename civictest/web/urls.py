@@ -1,14 +1,16 @@
-"""URLs in and out.
+"""URLs in and out: ids in routes, absolute URLs in published files, and which stored links may be followed.
 
 - Every `<int:...>` in a route is `IdConverter` (installed as the app's `int` in create_app): an id no database
   column can hold is a 404, not an overflow in the driver.
+- `public_url` builds the absolute URLs of files others copy and cache (open-data metadata) from the configured
+  PUBLIC_BASE_URL, never from a Host header the client chose.
 - `is_web_url` is the one rule for links staff type in (service and task URLs): http and https only.
 """
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app, url_for
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
 # The largest value of a signed 64-bit integer (PostgreSQL BIGINT, SQLite INTEGER): no id is larger.
@@ -34,6 +36,18 @@ def install(app: Flask) -> None:
     """Before any blueprint adds a rule: `<int:...>` means IdConverter everywhere."""
     app.url_map.converters["int"] = IdConverter
     app.jinja_env.tests["web_url"] = is_web_url
+
+
+def public_url(endpoint: str, **values: object) -> str:
+    """An absolute URL for a file others copy and cache: PUBLIC_BASE_URL + the path.
+
+    Without PUBLIC_BASE_URL the request's host is used only when TRUSTED_HOSTS restricts it (Flask answers
+    400 to any other Host header); otherwise the URL stays relative, so a forged Host never reaches a cache.
+    """
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=bool(current_app.config.get("TRUSTED_HOSTS")), **values)
 
 
 def is_web_url(value: object) -> bool:
