@@ -12,8 +12,11 @@ from civictest.services import accounts
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only same-site relative paths are followed after login (no open redirect). Browsers read a backslash as
+    a slash and drop tabs and line breaks, so a path with either, or any other control character or space,
+    is not followed either (a line break in a Location header would also be refused by Werkzeug: a 500)."""
+    if (target and target.startswith("/") and target.isprintable() and " " not in target and "\\" not in target
+            and not target.startswith("//") and not urlsplit(target).netloc):
         return target
     return url_for("public.staff_home")
 
