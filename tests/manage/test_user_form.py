@@ -53,3 +53,24 @@ def test_a_bad_address_is_a_form_error_in_the_page_language(client, ctx):
     response = post_form(client, "/manage/users/new", _user_form("not-an-address", password="a long new password"))
     assert response.status_code == 400 and "Enter an email address" in response.get_data(as_text=True)
     assert db.session.query(User).count() == 1  # only the admin
+
+
+def test_an_address_already_in_use_is_a_form_error(client, ctx):
+    make_user("service_team", email="taro@example.jp")
+    other = make_user("facilitator", email="jiro@example.jp")
+    login(client, make_user("admin"))
+    response = post_form(client, "/manage/users/new", _user_form("Taro@Example.jp", password="a long new password"))
+    assert response.status_code == 400
+    assert "このメールアドレスはすでに使われています" in response.get_data(as_text=True)
+    response = post_form(client, f"/manage/users/{other.id}/edit", _user_form("taro@example.jp", role="facilitator"))
+    assert response.status_code == 400
+    assert "このメールアドレスはすでに使われています" in response.get_data(as_text=True)
+    assert db.session.get(User, other.id).email == "jiro@example.jp"
+
+
+def test_a_new_account_without_a_password_is_a_form_error(client, ctx):
+    login(client, make_user("admin"))
+    response = post_form(client, "/manage/users/new", _user_form("hanako@example.jp"))
+    assert response.status_code == 400
+    assert "新しいアカウントにはパスワードを入力してください" in response.get_data(as_text=True)
+    assert 'value="hanako@example.jp"' in response.get_data(as_text=True)  # what was typed is kept
