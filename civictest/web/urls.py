@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, url_for
 from werkzeug.routing import IntegerConverter, Map, ValidationError
 
-# The largest value of a signed 64-bit integer (PostgreSQL BIGINT, SQLite INTEGER): no id is larger.
-ID_MAX = 2**63 - 1
+from civictest.models.base import ID_MAX
+
 _ID_MAX_DIGITS = len(str(ID_MAX))
 
 
