@@ -27,6 +27,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     _init_extensions(app)
+    from civictest.web import urls
+
+    urls.install(app)  # before the blueprints add their rules: `<int:...>` is bounded everywhere
     _register_blueprints(app)
     from civictest import cli, security
     from civictest.web import errors, headers

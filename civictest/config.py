@@ -4,12 +4,23 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
 def _sqlite_default() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'civictest.sqlite3'}"
+
+
+def _host_list(env_value: str | None, public_base_url: str = "") -> list[str] | None:
+    """TRUSTED_HOSTS as Flask wants it: the host names (comma-separated in the environment) and the public base
+    URL's host; None (any host) when the variable is unset."""
+    hosts = [host.strip() for host in (env_value or "").split(",") if host.strip()]
+    public_host = urlsplit(public_base_url).hostname if public_base_url else None
+    if hosts and public_host and public_host not in hosts:
+        hosts.append(public_host)
+    return hosts or None
 
 
 def _database_url(env_value: str | None) -> str:
@@ -60,6 +71,11 @@ class Config:
     # Number of trusted proxies in front of the app (X-Forwarded-For), so per-IP limits see residents.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
     SUPPRESSION_K = int(os.environ.get("SUPPRESSION_K", 5))
+    # Where the public site is reachable (scheme and host, e.g. https://civictest.city.example.lg.jp): absolute
+    # URLs in published files are built from it, never from the request's Host header.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    # Host names the app answers to (comma-separated); any other Host header is a 400. Unset: any host.
+    TRUSTED_HOSTS = _host_list(os.environ.get("TRUSTED_HOSTS"), PUBLIC_BASE_URL)
     # The publishing city's 6-digit local-government code (全国地方公共団体コード) for open-data files.
     OPEN_DATA_LG_CODE = os.environ.get("OPEN_DATA_LG_CODE", "")
 
@@ -117,6 +133,8 @@ class TestConfig(Config):
     SESSION_COOKIE_NAME = "civictest_session"
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = True
+    PUBLIC_BASE_URL = ""  # tests that need them set them; the developer's environment does not leak in
+    TRUSTED_HOSTS = None
 
 
 def pick_config() -> type[Config]:

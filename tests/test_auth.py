@@ -72,3 +72,18 @@ def test_login_refuses_open_redirects(client, ctx):
     response = post_form(client, "/auth/login?next=https://evil.example/", {"email": user.email, "password": PASSWORD,
                                                                           "next": "https://evil.example/"})
     assert response.status_code == 302 and "evil" not in response.headers["Location"]
+
+
+def test_a_next_with_line_breaks_or_backslashes_is_not_followed(client, app, ctx):
+    """A line break in Location was a 500; browsers read `/\\host` and `/\\t/host` as `//host` (open redirect)."""
+    user = make_user("admin")
+    for target in ("/manage/\r\nSet-Cookie: x=1", "/manage/\n", "/\r//evil.example", "/\\evil.example",
+                   "/\t/evil.example", "/ /evil.example", "/manage/\x7f"):
+        browser = app.test_client()
+        response = post_form(browser, "/auth/login", {"email": user.email, "password": PASSWORD, "next": target})
+        assert response.status_code == 302, repr(target)
+        assert response.headers["Location"] == "/staff" and "Set-Cookie: x" not in str(response.headers)
+    browser = app.test_client()
+    response = post_form(browser, "/auth/login", {"email": user.email, "password": PASSWORD,
+                                                 "next": "/manage/users?x=1"})
+    assert response.headers["Location"] == "/manage/users?x=1"  # an ordinary path is still followed

@@ -2,7 +2,7 @@
 import pytest
 import redis
 from conftest import _config_for
-from helpers import RESIDENT_CODE, hidden_fields, join_and_consent, make_service, make_session, make_user, post_form, submit
+from helpers import PASSWORD, RESIDENT_CODE, csrf_token, hidden_fields, join_and_consent, make_service, make_session, make_user, post_form, submit
 
 from civictest import create_app
 from civictest.participate import limits
@@ -52,6 +52,22 @@ def test_login_is_throttled_per_account(app, ctx):
     assert statuses[:10] == [400] * 10 and statuses[-1] == 429
     page = browser.post("/auth/login", data={"email": user.email, "password": "x"})
     assert page.status_code in (400, 429)
+
+
+def test_spelling_the_address_differently_does_not_reset_the_login_limit(app, ctx):
+    """Login strips and lowercases the address, so the limit must key on the same form of it."""
+    limited = _limited_app(app, RATELIMIT_STORAGE_URI="memory://")
+    user = make_user("admin", email="victim@example.jp")
+    browser = limited.test_client()
+    statuses = [post_form(browser, "/auth/login", {"email": user.email, "password": "wrong password 123"}).status_code
+                for _ in range(11)]
+    assert statuses[-1] == 429
+    token = csrf_token(browser.get("/auth/login").get_data(as_text=True))
+    for variant in (" victim@example.jp", "victim@example.jp\t", "victim@example.jp\u3000", "VICTIM@example.jp ",
+                    "\u3000Victim@Example.JP\n"):
+        response = browser.post("/auth/login", data={"csrf_token": token, "email": variant, "password": PASSWORD})
+        assert response.status_code == 429, repr(variant)
+    assert browser.get("/manage/").status_code == 302  # never logged in
 
 
 def test_limits_are_shared_between_app_servers_through_redis(app, resident_setup):

@@ -13,6 +13,7 @@ from civictest.reporting import figures
 from civictest.api import bp
 from civictest.extensions import db
 from civictest.models import Iteration, Service
+from civictest.models.base import parse_id
 from civictest.security import can_see_service, services_for
 
 
@@ -27,8 +28,8 @@ def _visible(model: type, object_id: int) -> Any:
 
 def _iteration_id(name: str) -> int:
     """A required positive integer query parameter, else 400."""
-    value = request.args.get(name, type=int)
-    if value is None or value < 1:
+    value = parse_id(request.args.get(name))
+    if value is None:
         abort(400)
     return value
 

@@ -12,14 +12,23 @@ from civictest.services import accounts
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only same-site relative paths are followed after login (no open redirect). Browsers read a backslash as
+    a slash and drop tabs and line breaks, so a path with either, or any other control character or space,
+    is not followed either (a line break in a Location header would also be refused by Werkzeug: a 500)."""
+    if (target and target.startswith("/") and target.isprintable() and " " not in target and "\\" not in target
+            and not target.startswith("//") and not urlsplit(target).netloc):
         return target
     return url_for("public.staff_home")
 
 
+def _account_key() -> str:
+    """The per-account login limit's key: the address as login reads it (accounts.normalise_email), so that
+    spaces or capitals around it do not open a fresh bucket for the same account."""
+    return accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=lambda: request.form.get("email", "").lower()[:254])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], key_func=_account_key)
 @limiter.limit("100 per minute", methods=["POST"])
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -34,7 +43,7 @@ def login():
             audit("login", user, user=user)
             db.session.commit()
             return redirect(_safe_next(form.next.data))
-        audit("login_failed", email_hash=accounts.hash_token(form.email.data.lower())[:12])
+        audit("login_failed", email_hash=accounts.hash_token(accounts.normalise_email(form.email.data))[:12])
         db.session.commit()
         form.password.errors.append(_("メールアドレスまたはパスワードが正しくありません"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 400

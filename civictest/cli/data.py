@@ -96,6 +96,13 @@ def import_command(study_id: int, file: Path, maps: tuple[str, ...], outcome_wor
                f"with {result.comments} comments into session {result.session_id}")
 
 
+def _site_url() -> str | None:
+    """The command's request context is on the public site (so that TRUSTED_HOSTS accepts it): PUBLIC_BASE_URL,
+    else the first trusted host that is not a wildcard; None (localhost) when neither is configured."""
+    hosts = [host for host in current_app.config.get("TRUSTED_HOSTS") or [] if not host.startswith(".")]
+    return current_app.config.get("PUBLIC_BASE_URL") or (f"https://{hosts[0]}" if hosts else None)
+
+
 def _fail(message: str):  # noqa: ANN202
     raise click.ClickException(message)
 
@@ -116,7 +123,7 @@ def export_command(iteration_id: int, kind: str, out: Path, what: str, base_id: 
     from civictest.models import AuditEvent, Iteration
 
     iteration = db.session.get(Iteration, iteration_id) or _fail(f"no iteration {iteration_id}")
-    with current_app.test_request_context("/"):
+    with current_app.test_request_context("/", base_url=_site_url()):
         body = _export_body(iteration, what, kind, base_id)
     out.write_bytes(body)
     # Built here rather than with security.audit: the CLI has no logged-in user to fall back on.

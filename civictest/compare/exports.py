@@ -14,6 +14,7 @@ from civictest.compare import bp
 from civictest.exporting.files import comparison_file, figures_file
 from civictest.extensions import db
 from civictest.models import Iteration
+from civictest.models.base import parse_id
 from civictest.security import audit, get_visible_or_404, services_for
 from civictest.web.downloads import FORMATS, attachment
 
@@ -56,7 +57,7 @@ def export_figures(iteration_id: int):
 @bp.route("/iterations/<int:iteration_id>/comparison-export", methods=["POST"])
 def export_comparison(iteration_id: int):
     candidate, kind = get_visible_or_404(Iteration, iteration_id), _format()
-    base_id = request.form.get("base", type=int) or candidate.previous_id
+    base_id = parse_id(request.form.get("base")) or candidate.previous_id
     if base_id is None:
         flash(_("比較できる前の版がありません。"), "error")
         return redirect(url_for("compare.iteration_downloads", iteration_id=candidate.id))

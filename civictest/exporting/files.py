@@ -2,17 +2,18 @@
 
 Built from the stored data for the download views (compare, manage, public) and the CLI alike; the views
 add the audit event and the attachment headers. Needs an app context (configuration) and, for the open-data
-package's URL, a request context.
+package's URL, a request context (the URL's host comes from PUBLIC_BASE_URL, never from the request).
 """
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 
 from civictest.reporting import figures, rows
 from civictest.exporting import opendata, staff
 from civictest.exporting.writers import to_csv_bytes, to_json_bytes, to_xlsx_bytes
 from civictest.instruments import instrument
 from civictest.models import Iteration
+from civictest.web.urls import public_url
 
 
 def suppression_k() -> int:
@@ -31,7 +32,7 @@ def package_info(iteration: Iteration) -> opendata.PackageInfo:
         published_at=iteration.published_at, questionnaire=study.questionnaire,
         partial_counts_as_success=study.partial_counts_as_success,
         instrument_id=instrument(study.questionnaire).get("instrument_id", ""),
-        url=url_for("public.open_data_dataset", iteration_id=iteration.id, _external=True),
+        url=public_url("public.open_data_dataset", iteration_id=iteration.id),
     )
 
 

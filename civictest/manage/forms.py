@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from civictest.models.catalog import QUESTIONNAIRES
 from civictest.models.staff import ROLES
 from civictest.web.forms import CivicForm
+from civictest.web.urls import is_web_url
 
 required = DataRequired(_l("入力してください"))
 
@@ -19,6 +20,16 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def _strip(value):  # noqa: ANN001, ANN202
+    return value.strip() if isinstance(value, str) else value
+
+
+def _web_url(form, field):  # noqa: ANN001
+    """Links staff type in are shown to residents: http and https only (no javascript:, data:, ...)."""
+    if field.data and not is_web_url(field.data):
+        raise ValidationError(_l("http:// または https:// で始まるURLを入力してください"))
 
 
 def _no_nul(form, field):  # noqa: ANN001
@@ -36,7 +47,7 @@ class ServiceForm(CivicForm):
     department_id = SelectField(_l("担当部局"), coerce=int, validators=[required])
     name_ja = StringField(_l("サービス名（日本語）"), validators=[required, Length(max=200), _no_nul])
     name_en = StringField(_l("サービス名（英語）"), validators=[Optional(), Length(max=200), _no_nul])
-    url = URLField(_l("サービスのURL"), validators=[Optional(), Length(max=500), _no_nul])
+    url = URLField(_l("サービスのURL"), filters=[_strip], validators=[Optional(), Length(max=500), _web_url])
     description_ja = TextAreaField(_l("説明（日本語）"), validators=[Optional(), Length(max=5000), _no_nul])
     description_en = TextAreaField(_l("説明（英語）"), validators=[Optional(), Length(max=5000), _no_nul])
     publish_fixes = BooleanField(_l("「いただいた声と改善」ページを公開する"))
@@ -48,7 +59,7 @@ class TaskForm(CivicForm):
     instructions_ja = TextAreaField(_l("参加者への説明（日本語）"), validators=[required, Length(max=5000), _no_nul])
     instructions_en = TextAreaField(_l("参加者への説明（英語）"), validators=[Optional(), Length(max=5000), _no_nul])
     success_criteria = TextAreaField(_l("成功の基準"), validators=[Optional(), Length(max=5000), _no_nul])
-    start_url = URLField(_l("開始URL"), validators=[Optional(), Length(max=500), _no_nul])
+    start_url = URLField(_l("開始URL"), filters=[_strip], validators=[Optional(), Length(max=500), _web_url])
 
 
 class IterationForm(CivicForm):
@@ -78,7 +89,8 @@ class SessionForm(CivicForm):
 
 
 class UserForm(CivicForm):
-    email = EmailField(_l("メールアドレス"), validators=[required, Email(_l("メールアドレスの形式で入力してください")), Length(max=254)])
+    email = EmailField(_l("メールアドレス"), filters=[_strip], validators=[required, Length(max=254),
+                       Email(_l("メールアドレスの形式で入力してください"))])
     display_name = StringField(_l("表示名"), validators=[Optional(), Length(max=100), _no_nul])
     role = SelectField(_l("役割"), choices=[(r, r) for r in ROLES])
     service_ids = MultiCheckboxField(_l("担当サービス"), coerce=int)

@@ -1,6 +1,7 @@
 """Thin authoring views: parse a form, call a service or save the object, redirect (post/redirect/get)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from civictest.manage.forms import (
 from civictest.models import AuditEvent, Department, Iteration, Service, Task, TestSession, User
 from civictest.security import audit, get_visible_or_404, services_for
 from civictest.services import accounts, catalog
+from civictest.services.errors import DomainError
 
 
 def _admin_only() -> None:
@@ -176,6 +178,13 @@ def users():
     return render_template("manage/users.html", users=db.session.scalars(select(User).order_by(User.id)).all())
 
 
+# The account service's refusals, shown at the field they are about.
+_USER_FIELD_ERRORS = {
+    "email_taken": ("email", _l("このメールアドレスはすでに使われています")),
+    "password_required": ("password", _l("新しいアカウントにはパスワードを入力してください")),
+}
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 def edit_user(user_id: int | None = None):
@@ -184,8 +193,16 @@ def edit_user(user_id: int | None = None):
     form = UserForm(obj=user, service_ids=[s.id for s in user.services] if user else [])
     form.service_ids.choices = [(s.id, s.name_ja) for s in services_for(current_user)]
     if form.validate_on_submit():
-        user = accounts.save_user(user, form.data)
-        return _saved(user, "user_saved", url_for("manage.users"))
+        try:
+            user = accounts.save_user(user, form.data)
+        except DomainError as error:
+            db.session.rollback()
+            if error.message not in _USER_FIELD_ERRORS:
+                raise
+            field, message = _USER_FIELD_ERRORS[error.message]
+            form[field].errors.append(message)
+        else:
+            return _saved(user, "user_saved", url_for("manage.users"))
     return _form_page(form, _("職員アカウント"), url_for("manage.users"))
 
 

@@ -1,10 +1,25 @@
 """Column helpers shared by the models."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
+
+
+# The largest value of a signed 64-bit integer (PostgreSQL BIGINT, SQLite INTEGER): no stored id is larger.
+ID_MAX = 2**63 - 1
+_ID_TEXT = re.compile(r"[0-9]{1,19}")
+
+
+def parse_id(text: object) -> int | None:
+    """An id typed into a URL or form ("12"), else None: ASCII digits only (str.isdigit accepts "²", which
+    int() refuses), no sign or spaces, from 1 to ID_MAX (a larger one overflows the database driver)."""
+    if not isinstance(text, str) or not _ID_TEXT.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 1 <= value <= ID_MAX else None
 
 
 def utcnow() -> datetime:

@@ -5,7 +5,7 @@ civictest.exporting.opendata from the same report the dashboards use, with small
 """
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template
 
 from civictest.reporting import rows
 from civictest.exporting import datapackage as opendata_datapackage
@@ -16,6 +16,7 @@ from civictest.exporting.writers import to_csv_bytes, to_json_bytes
 from civictest.models import Iteration
 from civictest.public import bp
 from civictest.web.downloads import attachment
+from civictest.web.urls import public_url
 
 PUBLIC_CACHE = "public, max-age=300"
 FILES = (  # (endpoint, file name, format, description ja, en) in the order the dataset page lists them
@@ -45,7 +46,7 @@ def _published(iteration_id: int) -> Iteration:
 def metadata(iteration: Iteration) -> dict:
     files = [{"title": {"ja": title_ja, "en": title_en}, "format": kind, "file": name,
               "mediaType": MEDIA_TYPES.get(name, "text/csv" if kind == "CSV" else "application/json"),
-              "url": url_for(endpoint, iteration_id=iteration.id, _external=True)}
+              "url": public_url(endpoint, iteration_id=iteration.id)}
              for endpoint, name, kind, title_ja, title_en in FILES]
     return opendata_metadata.metadata(package_info(iteration), suppression_k(), files)
 

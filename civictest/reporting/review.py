@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from civictest.extensions import db
 from civictest.models import Attempt, Comment, Finding, Iteration, Service, Study, Tag
+from civictest.models.base import parse_id
 from civictest.models.findings import comment_tag, finding_comment
 from civictest.reporting.queries import reportable
 from civictest.reporting.vocabulary import (
@@ -82,11 +83,11 @@ class InboxFilter:
         task = args.get("task", "")
         tag, page = args.get("tag", ""), args.get("page", "")
         return cls(
-            task=task if task == "overall" or task.isdigit() else "",
+            task=task if task == "overall" or parse_id(task) else "",
             outcome=pick("outcome", OUTCOMES), sentiment=pick("sentiment", SENTIMENT_LABELS),
-            tag=int(tag) if tag.isdigit() else None, language=pick("language", LANGS), source=pick("source", SOURCES),
+            tag=parse_id(tag), language=pick("language", LANGS), source=pick("source", SOURCES),
             q=" ".join(args.get("q", "").replace("\x00", "").split())[:100],
-            page=max(1, min(int(page), 100_000)) if page.isdigit() else 1,
+            page=min(parse_id(page) or 1, 100_000),
         )
 
     def args(self, **override: object) -> dict:
@@ -172,9 +173,10 @@ def service_tags(service: Service) -> list[Tag]:
 
 def iteration_of(service: Service, iteration_id: str | None) -> Iteration | None:
     """The service's iteration with this id, else its newest one (None when it has none)."""
-    if iteration_id and iteration_id.isdigit():
+    wanted = parse_id(iteration_id)
+    if wanted is not None:
         for iteration in service.iterations:
-            if iteration.id == int(iteration_id):
+            if iteration.id == wanted:
                 return iteration
     return service.iterations[-1] if service.iterations else None
 

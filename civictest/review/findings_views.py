@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from civictest.extensions import db
 from civictest.models import Finding, User
+from civictest.models.base import parse_id
 from civictest.review import bp
 from civictest.review.fixcheck import fix_check
 from civictest.review.forms import EvidenceForm, FindingForm, StatusForm
@@ -27,7 +28,7 @@ def _new_form(service) -> tuple[FindingForm, list]:  # noqa: ANN001
     form = _finding_form(service)
     if request.method == "POST":
         return form, findings.service_comments(service, form.evidence_ids()) if form.evidence_ids() else []
-    ids = [int(i) for i in request.args.getlist("comment") if i.isdigit()]
+    ids = [i for i in map(parse_id, request.args.getlist("comment")) if i is not None]
     comments = findings.service_comments(service, ids) if ids else []
     iteration = inbox.iteration_of(service, request.args.get("iteration"))
     form.severity.data, form.found_in_id.data = 2, iteration.id if iteration else None

@@ -5,6 +5,7 @@ from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from civictest.models.base import parse_id
 from civictest.review.labels import SEVERITY, STATUS, needs_ja
 from civictest.web.forms import CivicForm
 
@@ -48,7 +49,7 @@ class FindingForm(CivicForm):
     evidence = HiddenField()  # ids of the inbox comments a new finding starts with, comma-separated
 
     def evidence_ids(self) -> list[int]:
-        return [int(i) for i in (self.evidence.data or "").split(",") if i.strip().isdigit()]
+        return [i for i in (parse_id(part.strip()) for part in (self.evidence.data or "").split(",")) if i is not None]
 
     def fill(self, iterations: list, tasks: list, owners: list, localized) -> "FindingForm":  # noqa: ANN001
         """Choices for this service; the severity choices carry their meaning so nobody has to guess."""

@@ -48,8 +48,17 @@ def comments(service_id: int):
         except DomainError as error:
             db.session.rollback()
             return _inbox_page(service, iteration, form, error_message(error.message), 400)
-        return redirect(url_for("review.comments", service_id=service.id, **request.args))
+        return redirect(_same_inbox(service))
     return _inbox_page(service, iteration, form)
+
+
+def _same_inbox(service: Service) -> str:
+    """The inbox with the filters it was posted from. Query names are not url_for's arguments: the path's own
+    id, `endpoint` and the reserved `_external`, `_scheme`, `_anchor`, ... are dropped; repeated names keep
+    every value."""
+    args = {name: values for name, values in request.args.lists()
+            if name not in ("service_id", "endpoint") and not name.startswith("_")}
+    return url_for("review.comments", service_id=service.id, **args)
 
 
 def _inbox_page(service: Service, iteration, form: BulkForm, error: str | None = None, status: int = 200):  # noqa: ANN001, ANN202

@@ -11,7 +11,7 @@ from civictest.extensions import db
 from civictest.models import User
 from civictest.models.base import utcnow
 from civictest.models.staff import ROLES
-from civictest.services.errors import InvalidInput
+from civictest.services.errors import Conflict, InvalidInput
 
 MIN_PASSWORD_LENGTH = 12
 # A constant hash to check against when the e-mail is unknown, so both paths take the same time.
@@ -77,12 +77,17 @@ def user_for_token(token: str) -> User | None:
 
 
 def save_user(user: User | None, data: dict) -> User:
-    """Create or update a staff account from the admin form; disabling or a new password ends its sessions."""
+    """Create or update a staff account from the admin form; disabling or a new password ends its sessions.
+    Raises Conflict("email_taken") for another account's address, InvalidInput("password_required") for a new
+    account without a password."""
     from civictest.models import Service
 
+    holder = db.session.scalar(select(User.id).where(func.lower(User.email) == normalise_email(data["email"])))
+    if holder is not None and (user is None or holder != user.id):
+        raise Conflict("email_taken")
     if user is None:
         if not data.get("password"):
-            raise InvalidInput("password")
+            raise InvalidInput("password_required")
         user = create_user(data["email"], data["role"], data["password"], data.get("display_name") or "")
     else:
         user.email, user.role = normalise_email(data["email"]), data["role"]

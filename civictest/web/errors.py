@@ -7,7 +7,7 @@ from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from civictest.extensions import db
 from civictest.services.errors import DomainError, SessionClosed
@@ -51,6 +51,9 @@ def _domain_message(error: DomainError) -> str | None:
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202
+        if isinstance(error, SecurityError):  # a Host outside TRUSTED_HOSTS: no URL can be built, so no page
+            log.info("security.untrusted_host host=%r", request.environ.get("HTTP_HOST", "")[:100])
+            return app.make_response((_messages()[400], 400, {"Content-Type": "text/plain; charset=utf-8"}))
         if error.code == 401 and not _wants_json():
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         response, status = render_error(error.code or 500)
