@@ -170,6 +170,12 @@ def _query(name: str, description: str, *, required: bool = False, minimum: int 
     return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
 
 
+def _lang() -> dict:
+    return {"name": "lang", "in": "query", "required": False,
+            "description": _("メッセージと説明の言語。省略時は Accept-Language、なければ日本語。"),
+            "schema": {"type": "string", "enum": list(current_app.config["LANGUAGES"])}}
+
+
 def _paging() -> list[dict]:
     return [_query("page", _("ページ番号(1から)。"), default=1),
             _query("per_page", _("1ページの件数(最大 %(max)s)。", max=MAX_PER_PAGE), maximum=MAX_PER_PAGE,
@@ -198,7 +204,7 @@ def _operation(operation_id: str, summary: str, description: str, schema: dict, 
                content: dict | None = None) -> dict:
     ok = {"description": _("成功。"), "content": content} if content else _json(schema, _("成功。"), headers)
     op = {"operationId": operation_id, "summary": summary, "description": description,
-          "parameters": list(parameters), "responses": {"200": ok, **_errors(*errors)}}
+          "parameters": [*parameters, _lang()], "responses": {"200": ok, **_errors(*errors)}}
     if public:
         op["security"] = []
     return op
