@@ -1,6 +1,7 @@
 """schemathesis against a live server: the demo data behind `gunicorn app:app` on 127.0.0.1, the demo admin's
 bearer token, every operation of the served OpenAPI document with a bounded number of generated requests
-(valid ones and, for the parameters, invalid ones), and the response checks below. Zero failures expected."""
+(valid ones and, for the parameters, invalid ones), then every demo object explicitly, all with the response
+checks below. Zero failures expected; a document made wrong on purpose must fail."""
 from __future__ import annotations
 
 import time
@@ -53,6 +54,36 @@ def _run(operation, mode, base_url: str, headers: dict, counts: dict) -> None:  
     check()
 
 
+def _demo_cases(schema, base_url: str, headers: dict) -> list[tuple[str, BaseException | None]]:  # noqa: ANN001
+    """Each operation on every demo service and iteration (and each ordered pair of a service's iterations for
+    compare, each iteration as the dashboard's base), answered 200 and checked like the generated ones."""
+    operations = {r.ok().path: r.ok() for r in schema.get_all_operations()}
+    services = requests.get(f"{base_url}/api/v1/services", headers=headers, timeout=30).json()["services"]
+    calls = [("/api/v1/services", {}, {"per_page": 1}), ("/api/v1/overview", {}, {"per_page": 2, "page": 2}),
+             ("/api/v1/openapi.json", {}, {"lang": "en"}), ("/api/v1/docs", {}, {"lang": "en"})]
+    for service in services:
+        ids = [i["id"] for i in service["iterations"]]
+        calls.append(("/api/v1/services/{service_id}/trend", {"service_id": service["id"]}, {}))
+        calls += [("/api/v1/services/{service_id}/compare", {"service_id": service["id"]},
+                   {"base": base, "candidate": candidate}) for base in ids for candidate in ids if base != candidate]
+        for iteration in ids:
+            for name in ("report", "segments", "areas", "dashboard"):
+                calls.append((f"/api/v1/iterations/{{iteration_id}}/{name}", {"iteration_id": iteration}, {}))
+            calls += [("/api/v1/iterations/{iteration_id}/dashboard", {"iteration_id": iteration}, {"base": base})
+                      for base in [0, *ids] if base != iteration]
+    results = []
+    for path, path_parameters, query in calls:
+        case = operations[path].Case(path_parameters=path_parameters, query=query)
+        try:
+            response = case.call(base_url=base_url, headers=headers, timeout=30)
+            assert response.status_code == 200, (path, path_parameters, query, response.status_code)
+            case.validate_response(response, checks=CHECKS, headers=headers)
+            results.append((path, None))
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - report them all
+            results.append((path, error))
+    return results
+
+
 def test_schemathesis_finds_nothing_on_the_live_api(scratch_db, start_server, figures):
     token = scratch_db.prepare(_seed_demo)
     server = start_server(scratch_db, workers=1)
@@ -79,6 +110,12 @@ def test_schemathesis_finds_nothing_on_the_live_api(scratch_db, start_server, fi
     assert failures == [], "\n\n".join(failures)
     assert sorted(labels) == sorted(f"GET {path}" for path in document["paths"]), labels
     assert counts.get(200, 0) > 50 and counts.get(404) and counts.get(400), counts  # real objects were reached
+
+    # Every real object of the demo too (generated ids rarely name two iterations of one service).
+    explicit = _demo_cases(schema, base_url, headers)
+    figures(f"{len(explicit)} explicit requests on every demo service, iteration and pair of iterations")
+    failing = [label for label, error in explicit if error]
+    assert failing == [], "\n\n".join(str(error) for _, error in explicit if error)
 
     # The same run catches an answer that does not fit the document: require a key the report never has.
     document["components"]["schemas"]["IterationReport"]["required"].append("not_in_the_payload")
