@@ -1,42 +1,50 @@
 """API endpoints: parse, check the caller may see the object (else 404), call one reporting function, return JSON.
 
 Every figure a page shows is here too: the dashboard's whole set at /iterations/<id>/dashboard, the maps' at
-/iterations/<id>/areas and the cross-department overview at /overview."""
+/iterations/<id>/areas and the cross-department overview at /overview. What each endpoint takes and returns is
+described in civictest/api/openapi.py, served at /openapi.json and as a page at /docs."""
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, g, jsonify, request
+from flask import abort, current_app, g, jsonify, render_template
+from flask_babel import gettext as _
 
+from civictest.api import bp, openapi, params
 from civictest.compare.pages import dashboard_figures, pick_base
-from civictest.reporting import figures
-from civictest.api import bp
 from civictest.extensions import db
 from civictest.models import Iteration, Service
-from civictest.models.base import parse_id
+from civictest.reporting import figures
 from civictest.security import can_see_service, services_for
 
 
 def _visible(model: type, object_id: int) -> Any:
     """An iteration or service of a service the caller may see; anything else is 404, never 403."""
-    obj = db.session.get(model, object_id)
+    obj = db.session.get(model, object_id) if params.fits(object_id) else None
     service_id = getattr(obj, "service_id", None) if model is Iteration else getattr(obj, "id", None)
     if obj is None or not can_see_service(g.api_user, service_id):
         abort(404)
     return obj
 
 
-def _iteration_id(name: str) -> int:
-    """A required positive integer query parameter, else 400."""
-    value = parse_id(request.args.get(name))
-    if value is None:
-        abort(400)
-    return value
+@bp.get("/openapi.json")
+def openapi_document():  # noqa: ANN201
+    """The OpenAPI 3.1 description of this API (no login: it describes, it holds no data)."""
+    return jsonify(openapi.document())
+
+
+@bp.get("/docs")
+def docs():  # noqa: ANN201
+    """The same description as a page for people."""
+    doc = openapi.document()
+    return render_template("api/docs.html", doc=doc, operations=openapi.operations(doc))
 
 
 @bp.get("/services")
 def service_list():  # noqa: ANN201
-    return jsonify(services=figures.services(g.api_user))
+    page = params.Page.from_request()
+    visible = services_for(g.api_user)
+    return page.respond("services", [figures.service_summary(s) for s in page.slice(visible)], len(visible))
 
 
 @bp.get("/iterations/<int:iteration_id>/report")
@@ -53,7 +61,9 @@ def iteration_segments(iteration_id: int):  # noqa: ANN201
 @bp.get("/services/<int:service_id>/compare")
 def service_compare(service_id: int):  # noqa: ANN201
     service = _visible(Service, service_id)
-    base, candidate = _iteration_id("base"), _iteration_id("candidate")
+    base, candidate = params.integer("base", required=True), params.integer("candidate", required=True)
+    if base == candidate:
+        raise params.ParameterError("candidate", _("base と candidate には別々の回を指定してください。"))
     return jsonify(figures.compare(service, base, candidate))
 
 
@@ -71,17 +81,23 @@ def iteration_dashboard(iteration_id: int):  # noqa: ANN201
     """The dashboard's figures; ?base=<id> compares with that iteration (0: none; default: the previous one),
     ?task=<id> picks the task whose segments are given (default: the first whose inconvenience changed)."""
     iteration = _visible(Iteration, iteration_id)
-    base = pick_base(iteration, request.args.get("base", type=int))
+    base_id, task = params.integer("base", minimum=0), params.integer("task")
+    if base_id == iteration_id:
+        raise params.ParameterError("base", _("base にはこの回とは別の回を指定してください。"))
+    base = pick_base(iteration, base_id)
     return jsonify({"iteration": iteration_id, "base": base.id if base else None,
-                    **dashboard_figures(_figures(), iteration, base, request.args.get("task", type=int))})
+                    **dashboard_figures(_figures(), iteration, base, task)})
 
 
 @bp.get("/iterations/<int:iteration_id>/areas")
 def iteration_areas(iteration_id: int):  # noqa: ANN201
     """Participants and inconvenience per municipality (?task=<id> for one task), before the maps' suppression."""
-    return jsonify(_figures().areas(_visible(Iteration, iteration_id), request.args.get("task", type=int)))
+    iteration = _visible(Iteration, iteration_id)
+    return jsonify(_figures().areas(iteration, params.integer("task")))
 
 
 @bp.get("/overview")
 def overview():  # noqa: ANN201
-    return jsonify(services=_figures().overview(services_for(g.api_user)))
+    page = params.Page.from_request()
+    visible = services_for(g.api_user)
+    return page.respond("services", _figures().overview(page.slice(visible)), len(visible))

@@ -1,4 +1,5 @@
-"""Language choice: Japanese by default, English on request (?lang=en), remembered in the session."""
+"""Language choice: Japanese by default, English on request (?lang=en), remembered in the session; the API
+(whose callers are scripts without a session) also honours Accept-Language."""
 from __future__ import annotations
 
 from flask import Flask, current_app, request, session
@@ -8,10 +9,18 @@ from civictest.extensions import babel
 TRANSLATIONS_DIR = "translations"
 
 
+API_PREFIX = "/api/"
+
+
 def select_locale() -> str:
-    """The page language: an explicit ?lang= wins and is remembered; otherwise the remembered one, else ja."""
+    """The page language: an explicit ?lang= wins and is remembered; otherwise the remembered one, else ja.
+    Under /api/ an explicit ?lang= wins, then Accept-Language, then the default; nothing is remembered."""
     supported = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
+    if request.path.startswith(API_PREFIX):
+        if asked in supported:
+            return asked
+        return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if asked in supported:
         session["lang"] = asked
         return asked
