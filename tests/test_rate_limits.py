@@ -16,6 +16,18 @@ def _limited_app(app, **settings):  # noqa: ANN001, ANN003
     return limited
 
 
+@pytest.fixture(autouse=True)
+def _limiter_as_it_was():  # noqa: ANN202
+    """Flask-Limiter keeps its switch and storage on the one Limiter object, not per app: a limited app made here
+    would leave limits on (with its counts) for every later test of the session. Put the object back as it was."""
+    from civictest.extensions import limiter
+
+    saved = dict(vars(limiter))
+    yield
+    vars(limiter).clear()
+    vars(limiter).update(saved)
+
+
 @pytest.fixture
 def resident_setup(ctx):
     make_session(make_service(tasks=2), invite_code=RESIDENT_CODE, capacity=1000)
