@@ -78,6 +78,8 @@ class Config:
     TRUSTED_HOSTS = _host_list(os.environ.get("TRUSTED_HOSTS"), PUBLIC_BASE_URL)
     # The publishing city's 6-digit local-government code (全国地方公共団体コード) for open-data files.
     OPEN_DATA_LG_CODE = os.environ.get("OPEN_DATA_LG_CODE", "")
+    # How long residents' free text is kept after the test ends (consent.py promises 3 years): `flask retention`.
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", 3 * 365 + 1))
 
 
 class ConfigError(ValueError):

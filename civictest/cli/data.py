@@ -1,4 +1,4 @@
-"""`flask --app app import | export | check-counts`: results in, files out, stored counts checked. Thin wrappers."""
+"""`flask --app app import | export | check-counts | retention`: results in, files out, stored counts checked. Thin wrappers."""
 from __future__ import annotations
 
 import json
@@ -189,3 +189,19 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
     app.cli.add_command(check_counts_command)
+    app.cli.add_command(retention_command)
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def retention_command(dry_run: bool) -> None:
+    """Delete what the consent text promises to delete after RETENTION_DAYS: the free text of comments and
+    observer notes (civictest.services.retention). Attempts, tallies and published open data are kept."""
+    from civictest.services import retention
+
+    counts = retention.apply(int(current_app.config["RETENTION_DAYS"]), dry_run=dry_run)
+    verb = "would blank" if dry_run else "blanked"
+    for kind, n in counts.items():
+        click.echo(f"{verb} {kind}: {n}")
+    if not counts:
+        click.echo("nothing older than the retention period")
