@@ -32,8 +32,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     urls.install(app)  # before the blueprints add their rules: `<int:...>` is bounded everywhere
     _register_blueprints(app)
     from civictest import cli, security
-    from civictest.web import errors, headers
+    from civictest.web import errors, headers, request_log
 
+    request_log.install(app)
+    request_log.init_error_reporting(app)
     errors.register(app)
     headers.register(app)
     security.register(app)

@@ -78,6 +78,13 @@ class Config:
     TRUSTED_HOSTS = _host_list(os.environ.get("TRUSTED_HOSTS"), PUBLIC_BASE_URL)
     # The publishing city's 6-digit local-government code (全国地方公共団体コード) for open-data files.
     OPEN_DATA_LG_CODE = os.environ.get("OPEN_DATA_LG_CODE", "")
+    # How long residents' free text is kept after the test ends (consent.py promises 3 years): `flask retention`.
+    # "json": one JSON line per request (method, path, status, duration, request id) and per log record.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+    # Error reporting to a Sentry-compatible server (sentry-sdk, no personal data); unset: none.
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", 3 * 365 + 1))
 
 
 class ConfigError(ValueError):
@@ -134,6 +141,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = True
     PUBLIC_BASE_URL = ""  # tests that need them set them; the developer's environment does not leak in
+    SENTRY_DSN = ""
+    LOG_FORMAT = "text"
     TRUSTED_HOSTS = None
 
 

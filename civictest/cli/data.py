@@ -1,6 +1,7 @@
-"""`flask --app app import | export | check-counts`: results in, files out, stored counts checked. Thin wrappers."""
+"""`flask --app app import | export | check-counts | retention`: results in, files out, stored counts checked. Thin wrappers."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -97,10 +98,10 @@ def import_command(study_id: int, file: Path, maps: tuple[str, ...], outcome_wor
 
 
 def _site_url() -> str | None:
-    """The command's request context is on the public site (so that TRUSTED_HOSTS accepts it): PUBLIC_BASE_URL,
-    else the first trusted host that is not a wildcard; None (localhost) when neither is configured."""
-    hosts = [host for host in current_app.config.get("TRUSTED_HOSTS") or [] if not host.startswith(".")]
-    return current_app.config.get("PUBLIC_BASE_URL") or (f"https://{hosts[0]}" if hosts else None)
+    """The command's request context is on the public site (web.urls.site_url)."""
+    from civictest.web.urls import site_url
+
+    return site_url()
 
 
 def _fail(message: str):  # noqa: ANN202
@@ -134,9 +135,8 @@ def export_command(iteration_id: int, kind: str, out: Path, what: str, base_id: 
 
 
 def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:  # noqa: ANN001
-    from civictest.exporting.files import comparison_file, figures_file, open_data_metrics, raw_file
-    from civictest.exporting.opendata import records
-    from civictest.exporting.writers import to_csv_bytes, to_json_bytes
+    from civictest.exporting.files import comparison_file, figures_file, raw_file
+    from civictest.exporting.writers import to_json_bytes
     from civictest.models import Iteration
 
     if what in ("attempts", "comments"):
@@ -146,8 +146,12 @@ def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:
     if what == "opendata":
         if not iteration.published:
             raise click.ClickException("the iteration is not published: no open data")
-        table = open_data_metrics(iteration)
-        return to_json_bytes(records(table), indent=1) if kind == "json" else to_csv_bytes(table)
+        from civictest.services.publication import ensure_snapshot
+
+        snapshot = ensure_snapshot(iteration)  # what the public downloads, frozen at publication
+        if kind == "json":
+            return to_json_bytes(json.loads(snapshot.files["metrics.json"])["records"], indent=1)
+        return snapshot.file_bytes("metrics.csv")
     if what == "comparison":
         base = db.session.get(Iteration, base_id or iteration.previous_id or -1)
         if base is None or base.service_id != iteration.service_id or base.id == iteration.id:
@@ -185,3 +189,19 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
     app.cli.add_command(check_counts_command)
+    app.cli.add_command(retention_command)
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def retention_command(dry_run: bool) -> None:
+    """Delete what the consent text promises to delete after RETENTION_DAYS: the free text of comments and
+    observer notes (civictest.services.retention). Attempts, tallies and published open data are kept."""
+    from civictest.services import retention
+
+    counts = retention.apply(int(current_app.config["RETENTION_DAYS"]), dry_run=dry_run)
+    verb = "would blank" if dry_run else "blanked"
+    for kind, n in counts.items():
+        click.echo(f"{verb} {kind}: {n}")
+    if not counts:
+        click.echo("nothing older than the retention period")

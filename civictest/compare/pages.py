@@ -58,7 +58,9 @@ def dashboard_figures(found: Figures, iteration: Iteration, base: Iteration | No
     task_id = task["task_id"] if task else None
     return {"history": history, "comparison": comparison,
             "segments": {"task_id": task_id, "base": found.segments(base, task_id)["cells"] if base else None,
-                         "current": found.segments(iteration, task_id)["cells"]},
+                         "current": found.segments(iteration, task_id)["cells"],
+                         "hidden": bool(found.sensitive_segments_hidden(iteration.id)
+                                        or (base and found.sensitive_segments_hidden(base.id)))},
             "validity": found.sentiment_validity(iteration), "themes": found.themes(iteration)}
 
 
@@ -95,14 +97,15 @@ def _segments(iteration: Iteration, base: Iteration | None, current: dict, cells
     """"For whom": per-segment charts of the task dashboard_figures chose."""
     tasks = current["tasks"]
     if not tasks:
-        return {"task": None, "tasks": [], "charts": []}
+        return {"task": None, "tasks": [], "charts": [], "sensitive_hidden": cells["hidden"]}
     task = next(t for t in tasks if t["task_id"] == cells["task_id"])
     series = [{"name": dashboards.iteration_name(base.number, _), "cells": cells["base"]}] if base else []
     series.append({"name": dashboards.iteration_name(iteration.number, _), "cells": cells["current"]})
     name = dashboards.task_label(task, lang(), _)
     return {"task": task, "tasks": [{"id": t["task_id"], "name": dashboards.task_label(t, lang(), _)}
                                      for t in tasks],
-            "charts": dashboards.segment_charts(series, task["task_id"], name, _k(), _)}
+            "charts": dashboards.segment_charts(series, task["task_id"], name, _k(), _),
+            "sensitive_hidden": cells["hidden"]}
 
 
 def _changed_task(tasks: list[dict], comparison: dict | None) -> dict:

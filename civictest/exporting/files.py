@@ -6,14 +6,16 @@ package's URL, a request context (the URL's host comes from PUBLIC_BASE_URL, nev
 """
 from __future__ import annotations
 
-from flask import current_app
+import json
+
+from flask import current_app, has_request_context
 
 from civictest.reporting import figures, rows
 from civictest.exporting import opendata, staff
 from civictest.exporting.writers import to_csv_bytes, to_json_bytes, to_xlsx_bytes
 from civictest.instruments import instrument
 from civictest.models import Iteration
-from civictest.web.urls import public_url
+from civictest.web.urls import public_url, site_url
 
 
 def suppression_k() -> int:
@@ -75,3 +77,55 @@ def raw_file(iteration: Iteration, what: str, kind: str) -> bytes:
     if kind == "csv":
         return to_csv_bytes(table)
     return to_xlsx_bytes({sheet: table, "項目定義": staff.dictionary(columns)})
+
+
+OPEN_DATA_FILES = (  # (endpoint, file name, format, description ja, en) in the order the dataset page lists them
+    ("public.open_data_metrics_csv", "metrics.csv", "CSV", "集計結果（縦持ち、UTF-8 BOM付き）",
+     "Figures (long format, UTF-8 with BOM)"),
+    ("public.open_data_metrics_json", "metrics.json", "JSON", "集計結果（英字の項目名）", "Figures (ASCII field names)"),
+    ("public.open_data_metadata", "metadata.json", "JSON", "メタデータ（ライセンス、出典、期間、項目）",
+     "Metadata (licence, attribution, period, columns)"),
+    ("public.open_data_dictionary", "dictionary.csv", "CSV", "項目定義（日本語名と英字の物理名）",
+     "Data dictionary (Japanese and ASCII names)"),
+    ("public.open_data_codes", "codes.csv", "CSV", "コード表", "Code table"),
+    ("public.open_data_datapackage", "datapackage.json", "JSON",
+     "データパッケージ（Frictionless Data Package: CSV ごとの Table Schema、ライセンス、出典）",
+     "Data package (Frictionless Data Package: a Table Schema per CSV, licence, sources)"),
+)
+OPEN_DATA_MEDIA_TYPES = {"datapackage.json": "application/vnd.datapackage+json"}
+
+
+def open_data_metadata(iteration: Iteration) -> dict:
+    """The package's metadata, listing every file with its public URL."""
+    from civictest.exporting import metadata as opendata_metadata
+
+    files = [{"title": {"ja": title_ja, "en": title_en}, "format": kind, "file": name,
+              "mediaType": OPEN_DATA_MEDIA_TYPES.get(name, "text/csv" if kind == "CSV" else "application/json"),
+              "url": public_url(endpoint, iteration_id=iteration.id)}
+             for endpoint, name, kind, title_ja, title_en in OPEN_DATA_FILES]
+    return opendata_metadata.metadata(package_info(iteration), suppression_k(), files)
+
+
+def open_data_package(iteration: Iteration) -> tuple[dict[str, bytes], list[dict]]:
+    """Every open-data file of an iteration ({name: bytes}) and the dataset page's preview rows, built now
+    from the stored data: what publication freezes. Outside a request (CLI, demo) the URLs are built in a
+    stand-in request, as relative paths unless PUBLIC_BASE_URL is set."""
+    if not has_request_context():
+        with current_app.test_request_context("/", base_url=site_url()):
+            return open_data_package(iteration)
+    from civictest.exporting import datapackage as opendata_datapackage
+
+    table = open_data_metrics(iteration)
+    meta = open_data_metadata(iteration)
+    body = {key: meta[key] for key in ("title", "license", "attribution", "issued", "temporal", "suppression")}
+    body["records"] = opendata.records(table)
+    files = {
+        "metrics.csv": to_csv_bytes(table),
+        "metrics.json": to_json_bytes(body, indent=1),
+        "metadata.json": to_json_bytes(meta, indent=1),
+        "dictionary.csv": to_csv_bytes(opendata.dictionary_table()),
+        "codes.csv": to_csv_bytes(opendata.code_table(opendata.municipality_codes(table))),
+        "datapackage.json": to_json_bytes(opendata_datapackage.datapackage(package_info(iteration), meta), indent=1),
+    }
+    preview = json.loads(to_json_bytes(opendata.preview_rows(table)))
+    return files, preview

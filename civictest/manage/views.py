@@ -12,8 +12,8 @@ from civictest.manage.forms import (
 )
 from civictest.models import AuditEvent, Department, Iteration, Service, Task, TestSession, User
 from civictest.security import audit, get_visible_or_404, services_for
-from civictest.services import accounts, catalog
-from civictest.services.errors import DomainError
+from civictest.services import accounts, catalog, publication
+from civictest.services.errors import Conflict, DomainError
 
 
 def _admin_only() -> None:
@@ -136,10 +136,37 @@ def edit_iteration(iteration_id: int):
         was_published = iteration.published
         form.populate_obj(iteration)
         if iteration.published != was_published:
-            catalog.set_published(iteration, iteration.published)
+            try:
+                catalog.set_published(iteration, iteration.published)
+            except Conflict:
+                db.session.rollback()
+                form.published.errors = [*form.published.errors, _open_sessions_message()]
+                return _form_page(form, _("版を編集"), url_for("manage.iteration", iteration_id=iteration_id))
             audit("iteration_published" if iteration.published else "iteration_unpublished", iteration)
         return _saved(iteration, "iteration_saved", url_for("manage.iteration", iteration_id=iteration.id))
     return _form_page(form, _("版を編集"), url_for("manage.iteration", iteration_id=iteration.id))
+
+
+def _open_sessions_message() -> str:
+    return _("受付中のテストセッションがあるため公開できません。すべてのセッションの受付を終了してから公開してください。")
+
+
+@bp.route("/iterations/<int:iteration_id>/republish", methods=["POST"])
+def republish_iteration(iteration_id: int):
+    """Publish a published iteration again (after a correction): the open data gets its next version."""
+    iteration = get_visible_or_404(Iteration, iteration_id)
+    if not iteration.published:
+        abort(409)
+    try:
+        snapshot = publication.publish(iteration)
+    except Conflict:
+        db.session.rollback()
+        flash(_open_sessions_message())
+        return redirect(url_for("manage.iteration", iteration_id=iteration_id))
+    audit("iteration_republished", iteration)
+    db.session.commit()
+    flash(_("オープンデータを第%(version)s版として公開しました", version=snapshot.version))
+    return redirect(url_for("manage.iteration", iteration_id=iteration_id))
 
 
 @bp.route("/iterations/<int:iteration_id>/study", methods=["POST"])

@@ -53,3 +53,9 @@ def healthz():
         db.session.rollback()
         return jsonify(status="degraded", database="unavailable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """ウェブアクセシビリティ方針: target level, scope, how it is tested, known issues, contact."""
+    return render_template("public/accessibility.html")

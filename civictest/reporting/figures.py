@@ -22,7 +22,7 @@ from civictest.analysis.sentiment_validity import sentiment_validity
 from civictest.extensions import db
 from civictest.models import Iteration, Service, User
 from civictest.reporting import queries
-from civictest.reporting.vocabulary import NOT_ATTEMPTED, UNKNOWN
+from civictest.reporting.vocabulary import NOT_ATTEMPTED, SENSITIVE_SEGMENTS, UNKNOWN
 from civictest.security import services_for
 from civictest.services.errors import NotFound
 
@@ -119,11 +119,22 @@ class Figures:
             meta, counts = self.meta(iteration.id), self.segment_counts(iteration.id)
             if task_id is not None:
                 counts = counts[counts["task_id"] == task_id]
+            hidden = self.sensitive_segments_hidden(iteration.id)
+            if hidden:
+                counts = counts[~counts["segment"].isin(hidden)]
             cells = analysis_report.segment_report(counts, self.k,
                                                    partial_counts_as_success=meta["partial_counts_as_success"])
             return {"iteration": meta, "k": self.k, "counting": COUNTING, "task_id": task_id,
-                    "cells": _complementary(cells, counts, self.k)}
+                    "hidden_segments": list(hidden), "cells": _complementary(cells, counts, self.k)}
         return self._once(("segments", iteration.id, task_id), compute)
+
+    def sensitive_segments_hidden(self, iteration_id: int) -> tuple[str, ...]:
+        """The sensitive segments (assistive technology) withheld from staff figures while any session of the
+        iteration is open: two readings a resident apart would otherwise give that resident's answer away."""
+        def compute() -> tuple[str, ...]:
+            study = self.study(iteration_id)
+            return SENSITIVE_SEGMENTS if study and queries.has_open_session(study.id) else ()
+        return self._once(("sensitive_hidden", iteration_id), compute)
 
     def segment_counts(self, iteration_id: int) -> pd.DataFrame:
         """The iteration's SegmentTally rows (queries.segment_counts), read once."""

@@ -66,6 +66,12 @@ def study_of(iteration_id: int) -> Any:
         .where(Study.iteration_id == iteration_id)).first()
 
 
+def has_open_session(study_id: int) -> bool:
+    """Does the study have a test session still accepting residents?"""
+    return bool(db.session.scalar(select(func.count()).select_from(TestSession)
+                                  .where(TestSession.study_id == study_id, TestSession.is_open.is_(True))))
+
+
 _STAT_COLUMNS = ["task_id", "outcome", "seq", "source", "n", "n_timed", "sum_log", "sum_log_sq", "sum_seconds"]
 _TASKS_PER_STATEMENT = 40  # order statistics of this many tasks in one UNION ALL (SQLite allows 500 terms)
 

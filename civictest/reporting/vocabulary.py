@@ -49,6 +49,9 @@ NO_SCORE = -1.0  # QuestionnaireTally.score of a questionnaire without a valid s
 # segment name -> Participant column; the order is the order pages show them in.
 SEGMENTS = {"age_band": "age_band", "municipality": "municipality_code", "device": "device",
             "assistive_technology": "assistive_technology", "online_frequency": "online_frequency"}
+# Sensitive (disability-related) segments: shown only once every session of the iteration is closed, since
+# two readings a resident apart would otherwise reveal that resident's answer (reporting.figures.Figures.segments).
+SENSITIVE_SEGMENTS = ("assistive_technology",)
 UNKNOWN = "unknown"  # a profile question left unanswered, as figures and files name it
 
 # ---------------------------------------------------------------- findings

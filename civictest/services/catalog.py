@@ -65,11 +65,13 @@ def participant_count(session: TestSession) -> int:
 
 
 def set_published(iteration: Iteration, published: bool) -> None:
-    """Publish or withdraw an iteration's open data; the time of publishing is kept."""
-    from civictest.models.base import utcnow
+    """Publish (freezing the open-data files as a new version; Conflict while a session is open) or withdraw."""
+    from civictest.services import publication
 
-    iteration.published = published
-    iteration.published_at = utcnow() if published else None
+    if published:
+        publication.publish(iteration)
+    else:
+        publication.withdraw(iteration)
 
 
 def parse_task_order(form: dict, task_ids: list[int]) -> list[int]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -85,5 +85,5 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if app.testing:
             raise error  # tests see the traceback instead of a polite page
-        log.exception("unhandled error on %s", request.path)
+        log.exception("unhandled error on %s %s (request %s)", request.method, request.path, g.get("request_id"))
         return render_error(500)

@@ -50,6 +50,14 @@ def public_url(endpoint: str, **values: object) -> str:
     return url_for(endpoint, _external=bool(current_app.config.get("TRUSTED_HOSTS")), **values)
 
 
+def site_url() -> str | None:
+    """Where a request context made outside a request (CLI, publication from a command) stands, so that
+    TRUSTED_HOSTS accepts it and URLs name the public site: PUBLIC_BASE_URL, else the first trusted host that
+    is not a wildcard; None (localhost) when neither is configured."""
+    hosts = [host for host in current_app.config.get("TRUSTED_HOSTS") or [] if not host.startswith(".")]
+    return current_app.config.get("PUBLIC_BASE_URL") or (f"https://{hosts[0]}" if hosts else None)
+
+
 def is_web_url(value: object) -> bool:
     """An http(s) URL with a host: the only kind of stored link the site renders as a link."""
     if not isinstance(value, str) or not value or not value.isprintable() or " " in value:

@@ -39,7 +39,12 @@ def test_open_data_pages_pass_axe_on_a_phone(live_server, new_page, lang, js):
         axe(page, label=f"{path} ({lang}, js={js})")
         if lang == "en":
             assert untagged_japanese(page) == [], path
-    assert page.locator("a[download]").count() == 6  # five files and the datapackage.json that describes them
+    assert page.locator("a[download]").count() == 6  # the six files (datapackage.json included)
+    response = page.goto(f"{live_server.url}/accessibility?lang={lang}")  # the accessibility statement
+    assert response.status == 200 and page.get_attribute("html", "lang") == lang
+    axe(page, label=f"/accessibility ({lang}, js={js})")
+    if lang == "en":
+        assert untagged_japanese(page) == [], "/accessibility"
 
 
 def test_import_upload_and_review_pages_pass_axe(live_server, new_page):

@@ -31,6 +31,18 @@ def iteration(ctx):
     return first
 
 
+def _publish_again(other, iteration) -> None:  # noqa: ANN001
+    """Publish the iteration again (a new snapshot version) under another app's configuration."""
+    from civictest.extensions import db
+    from civictest.models import Iteration
+
+    with other.app_context():
+        again = db.session.get(Iteration, iteration.id)
+        catalog.set_published(again, False)
+        catalog.set_published(again, True)
+        db.session.commit()
+
+
 def _bodies(client, iteration, host: str):  # noqa: ANN001, ANN202
     for page in PAGES:
         response = client.get(f"/open-data/{iteration.id}/{page}", headers={"Host": host})
@@ -45,7 +57,9 @@ def test_a_forged_host_is_not_in_the_metadata_without_configuration(client, iter
 
 
 def test_absolute_urls_come_from_the_public_base_url(app, iteration):
-    public = _app_with(app, PUBLIC_BASE_URL="https://civictest.city.example.lg.jp").test_client()
+    public_app = _app_with(app, PUBLIC_BASE_URL="https://civictest.city.example.lg.jp")
+    _publish_again(public_app, iteration)  # the files are frozen at publication: published where the URL is set
+    public = public_app.test_client()
     for page, response in _bodies(public, iteration, EVIL):
         body = response.get_data(as_text=True)
         assert response.status_code == 200 and EVIL not in body, page
@@ -55,12 +69,14 @@ def test_absolute_urls_come_from_the_public_base_url(app, iteration):
 
 
 def test_trusted_hosts_refuse_any_other_host(app, iteration):
-    trusted = _app_with(app, TRUSTED_HOSTS=["civictest.city.example.lg.jp"]).test_client()
+    trusted_app = _app_with(app, TRUSTED_HOSTS=["civictest.city.example.lg.jp"])
+    _publish_again(trusted_app, iteration)  # the files are frozen at publication, on the trusted host
+    trusted = trusted_app.test_client()
     for page, response in _bodies(trusted, iteration, EVIL):
         assert response.status_code == 400 and EVIL not in response.get_data(as_text=True), page
     meta = json.loads(trusted.get(f"/open-data/{iteration.id}/metadata.json",
                                   headers={"Host": "civictest.city.example.lg.jp"}).get_data(as_text=True))
-    assert meta["distributions"][0]["url"] == f"http://civictest.city.example.lg.jp/open-data/{iteration.id}/metrics.csv"
+    assert meta["distributions"][0]["url"] == f"https://civictest.city.example.lg.jp/open-data/{iteration.id}/metrics.csv"
 
 
 def test_trusted_hosts_come_from_a_comma_separated_list_with_the_public_host():
