@@ -41,22 +41,23 @@ def _first_comment_uncovered(page) -> None:  # noqa: ANN001
         assert not _overlap(comment, bar), f"the bulk bar {bar} covers the first comment {comment}"
 
 
-def test_laptop_with_javascript_the_bar_appears_on_selection_as_one_line(live_server, new_page, inbox_url):
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_laptop_with_javascript_the_bar_appears_on_selection_as_one_line(live_server, new_page, inbox_url, lang):
     page = new_page()
     page.set_viewport_size(LAPTOP)
     staff_login(page, live_server.url, TEAM)
-    page.goto(inbox_url)
+    page.goto(f"{inbox_url}?lang={lang}")
     assert page.locator("fieldset.bulk").is_hidden()  # nothing selected: no bar
     _first_comment_uncovered(page)
     page.locator(".comment-list > li input[type=checkbox]").first.check()
     bar = page.locator("fieldset.bulk")
     assert bar.is_visible()
     assert bar.evaluate("el => getComputedStyle(el).position") == "sticky"
-    print(screenshot(page, "review-inbox-laptop-selected", full_page=False))
+    print(screenshot(page, f"review-inbox-laptop-selected-{lang}", full_page=False))
     height = bar.bounding_box()["height"]
     assert height < ONE_LINE, f"bulk bar is {height}px high at 1366×768"
     _first_comment_uncovered(page)
-    axe(page, label="comments inbox, one comment selected (laptop)")
+    axe(page, label=f"comments inbox, one comment selected (laptop, {lang})")
 
 
 def test_laptop_without_javascript_the_bar_is_compact_and_in_the_flow(live_server, new_page, inbox_url):
