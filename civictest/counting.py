@@ -21,7 +21,8 @@ and only the functions here change the values it is made of.
 
 The stored values are refreshed in the same transaction as every change they depend on: listeners cover ORM
 changes (attempts added, changed or deleted, a participant withdrawn, a session excluded), and code that
-inserts attempts with Core statements calls refresh_answer() itself. stale() and stale_tallies() list what
+inserts attempts with Core statements calls refresh_answer() itself (one that updates them calls
+retract_answer() before the UPDATE and refresh_answer() after it). stale() and stale_tallies() list what
 differs from the rule, for tests and `flask --app app check-counts`.
 """
 from __future__ import annotations
@@ -96,6 +97,14 @@ def refresh_answer(connection: Connection, participant_id: int, task_id: int) ->
         connection.execute(lock, params)
     before = connection.execute(stored, params).all()  # read to the end before the UPDATE changes the rows
     _change(connection, before, connection.execute(statement, params))
+
+
+def retract_answer(connection: Connection, participant_id: int, task_id: int) -> None:
+    """Take one participant's attempts at one task out of the figures before a Core UPDATE changes their own
+    columns (outcome, SEQ...: the tallies' keys are made of them, so the old values must leave first); call
+    refresh_answer after the UPDATE, in the same transaction, to count them again as the rule says."""
+    _retract(connection, and_(_ATTEMPT.c.participant_id == participant_id, _ATTEMPT.c.task_id == task_id),
+             [participant_id])
 
 
 @functools.cache

@@ -101,6 +101,12 @@ class QuestionnaireResponse(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
 
+def _search_text(context) -> str:  # noqa: ANN001 - SQLAlchemy's DefaultExecutionContext
+    from civictest.sentiment.search import search_text  # MeCab loads on the first comment, not at import
+
+    return search_text(context.get_current_parameters().get("text") or "")
+
+
 class Comment(db.Model):
     """Free text, stored after PII scrubbing, with the sentiment it was scored with."""
 
@@ -122,6 +128,9 @@ class Comment(db.Model):
     sentiment_label: Mapped[str | None] = mapped_column(String(10))
     sentiment_score: Mapped[float | None] = mapped_column(Float)
     analyzer: Mapped[str | None] = mapped_column(String(80))
+    # What the inbox search looks in (civictest.sentiment.search): folded text, base forms, readings. Set from
+    # `text` when the row is inserted (comment_values sets it; the default covers any other insert).
+    search_text: Mapped[str] = mapped_column(Text, default=_search_text, server_default="")
     created_at: Mapped[datetime] = created_at_column()
 
     attempt: Mapped["Attempt | None"] = relationship()

@@ -81,6 +81,8 @@ def task(position: int):
     form = TaskAnswerForm()
     if request.method == "GET" or not form.ticket.data:
         form.ticket.data = tickets.issue(person.public_id, study_task.task_id)
+    if request.method == "GET":
+        _fill(form, participation.stored_answer(person, study_task.task_id))
     if form.validate_on_submit():
         ticket = tickets.read(form.ticket.data, person.public_id, study_task.task_id)
         if ticket is None:
@@ -89,6 +91,20 @@ def task(position: int):
         return _go_to(participation.next_step(person))
     return _resident_page("participate/task.html", person, form=form, study_task=study_task, task=study_task.task,
                           seq_labels=instruments.labels("seq", _lang()))
+
+
+def _fill(form: TaskAnswerForm, stored: dict | None) -> None:
+    """Show a task answered before (the resident came back to change it) with its stored answer."""
+    if stored is not None:
+        form.outcome.data = stored["outcome"]
+        form.seq.data = str(stored["seq"]) if stored["seq"] else None
+        form.comment.data = stored["comment"] or ""
+
+
+@bp.route("/participate/pause")
+def pause():
+    """「中断する」: how to come back later with the receipt code (the answers given so far are kept)."""
+    return render_template("participate/pause.html", person=_current(), finish_form=FinishForm())
 
 
 def _answer(form: TaskAnswerForm) -> dict:

@@ -17,6 +17,7 @@ from civictest.models import Attempt, Comment, Finding, Iteration, Service, Stud
 from civictest.models.base import parse_id
 from civictest.models.findings import comment_tag, finding_comment
 from civictest.reporting.queries import reportable
+from civictest.sentiment.search import needles
 from civictest.reporting.vocabulary import (
     AWAITING_VERIFICATION, FINDING_STATUSES, OBSERVER_NOTE, OPEN_FINDING_STATUSES, OUTCOMES, PUBLIC_FINDING_STATUSES,
     SENTIMENT_LABELS, SOURCES,
@@ -137,8 +138,10 @@ def _filtered(service: Service, iteration: Iteration, f: InboxFilter):  # noqa: 
         observer = Comment.kind == OBSERVER_NOTE
         query = query.where(observer if f.source == "observer" else ~observer)
     if f.q:
-        # ILIKE on PostgreSQL, lower() LIKE lower() on SQLite: both find Japanese text as typed.
-        query = query.where(Comment.text.ilike(like_pattern(f.q), escape="\\"))
+        # The query folded like the comments' search text, as typed and as base forms and readings (わかりにくい
+        # finds 分かりにくかった, ﾎﾞﾀﾝ finds ボタン): LIKEs over one column, no per-row work (civictest.sentiment.search).
+        query = query.where(or_(*(Comment.search_text.like(like_pattern(needle), escape="\\")
+                                  for needle in needles(f.q) or [f.q])))
     return query
 
 

@@ -1,4 +1,5 @@
-"""Every comment, typed or imported, goes through the same two steps before it is stored."""
+"""Every comment, typed or imported, goes through the same steps before it is stored: personal data scrubbed,
+sentiment scored, and the text it is searched by worked out (civictest.sentiment.search)."""
 from __future__ import annotations
 
 from civictest.models import Comment
@@ -22,6 +23,7 @@ def comment_values(text: str, **fields: object) -> dict | None:
     if not text:
         return None
     from civictest.sentiment import analyze  # the analyzers load lazily, on the first comment
+    from civictest.sentiment.search import search_text
 
     scrubbed = scrub_pii(text)
     sentiment = analyze(scrubbed.text)
@@ -32,5 +34,6 @@ def comment_values(text: str, **fields: object) -> dict | None:
         sentiment_label=sentiment.label,
         sentiment_score=sentiment.score,
         analyzer=sentiment.analyzer,
+        search_text=search_text(scrubbed.text),
         **fields,
     )

@@ -1,8 +1,9 @@
 """Resident participation: join by invite code, consent, profile, answers stored exactly once, withdrawal.
 
 Exactly once: every rendered form carries an idempotency key; the insert ignores a conflict and we learn
-whether it inserted from RETURNING (PostgreSQL reports rowcount -1 there). A resubmitted key, or a second
-answer to the same task, acknowledges the answer already stored instead of storing another.
+whether it inserted from RETURNING (PostgreSQL reports rowcount -1 there). A resubmitted key acknowledges the
+answer already stored instead of storing another; a new answer to a task already answered (the resident went
+back) changes the stored one: still one row per participant and task.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
 
-from sqlalchemy import Insert, Select, bindparam, delete, func, select
+from sqlalchemy import Insert, Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -30,6 +31,7 @@ from civictest.services.errors import InvalidInput, NotFound, SessionClosed
 MAX_INVITE_CODE_LENGTH = 64
 INVITE_CODE_PATTERN = re.compile(r"^[A-Z0-9-]+$")
 RESIDENT_OUTCOMES = ("success", "partial", "failure", "abandoned")
+_ATTEMPT, _COMMENT = Attempt.__table__, Comment.__table__
 
 
 @dataclass(frozen=True)
@@ -171,8 +173,54 @@ def record_attempt(person: Participant, task_id: int, answer: dict, key: str, se
         _insert_comment(comment, attempt_id=attempt_id)
         _count_comment(comment, attempt_state(answer["outcome"], answer.get("seq")))
         _lock_study(person.session.study)
+        changed = True
+    else:
+        changed = _change_answer(person, task_id, answer, comment, key)
     db.session.commit()
-    return attempt_id is not None
+    return changed
+
+
+def _change_answer(person: Participant, task_id: int, answer: dict, comment: dict | None, key: str) -> bool:
+    """A resident who went back to a task they had answered and answered again: their own attempt takes the new
+    outcome, SEQ and comment (its time on task stays the first measure). The page they went back to may be the
+    browser's copy, with the ticket (key) of the stored answer: so a replay is told by its answer, not its key,
+    and a submission that says what is stored already (a double click, a resent form) changes nothing (False).
+
+    Core statements, so the upkeep is ours: retract_answer before the UPDATE and refresh_answer after it for the
+    attempt's stored values and tallies (their keys hold the outcome and SEQ), and the owner's comment sums
+    before and after (a comment's tally key also holds its attempt's outcome and SEQ)."""
+    connection = db.session.connection()
+    stored = connection.execute(
+        select(_ATTEMPT.c.id, _ATTEMPT.c.outcome, _ATTEMPT.c.seq)
+        .where(_ATTEMPT.c.participant_id == person.id, _ATTEMPT.c.task_id == task_id, _ATTEMPT.c.source == "self")
+        .with_for_update()).first()
+    if stored is None:
+        return False
+    old = connection.execute(select(_COMMENT.c.id, _COMMENT.c.text).where(_COMMENT.c.attempt_id == stored.id)).first()
+    text = comment["text"] if comment is not None else None
+    if (stored.outcome, stored.seq, old.text if old else None) == (answer["outcome"], answer.get("seq"), text):
+        return False
+    before = answer_tallies.owned_sums(connection, [person.id])
+    counting.retract_answer(connection, person.id, task_id)
+    connection.execute(update(_ATTEMPT).where(_ATTEMPT.c.id == stored.id).values(
+        outcome=answer["outcome"], seq=answer.get("seq"), idempotency_key=key))
+    counting.refresh_answer(connection, person.id, task_id)
+    if old is not None and comment is None:
+        connection.execute(delete(_COMMENT).where(_COMMENT.c.id == old.id))
+    elif old is not None:
+        connection.execute(update(_COMMENT).where(_COMMENT.c.id == old.id).values(**comment))
+    else:
+        _insert_comment(comment, attempt_id=stored.id)
+    answer_tallies.add(connection, before, answer_tallies.owned_sums(connection, [person.id]))
+    return True
+
+
+def stored_answer(person: Participant, task_id: int) -> dict | None:
+    """The resident's own answer to a task (outcome, SEQ, comment), to show when they come back to it."""
+    row = db.session.execute(
+        select(Attempt.outcome, Attempt.seq, Comment.text).outerjoin(Comment, Comment.attempt_id == Attempt.id)
+        .where(Attempt.participant_id == person.id, Attempt.task_id == task_id, Attempt.source == "self")).first()
+    return None if row is None else {"outcome": row.outcome, "seq": row.seq, "comment": row.text}
 
 
 def record_questionnaire(person: Participant, kind: str, items: list[int], comment: str, key: str) -> bool:

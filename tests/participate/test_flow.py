@@ -97,12 +97,14 @@ def test_resubmitting_a_task_page_stores_one_attempt(client, study_session):
     assert db.session.query(Attempt).count() == 1 and db.session.query(Comment).count() == 1
 
 
-def test_answering_a_task_again_with_a_new_page_keeps_the_first_answer(client, study_session):
+def test_answering_a_task_again_with_a_new_page_changes_the_answer(client, study_session):
+    """Issue 14: a resident who goes back and answers again changes their answer (still one row);
+    tests/participate/test_resume_and_change.py checks the tallies and replays."""
     join_and_consent(client)
     submit(client, "/participate/profile", {})
     submit(client, "/participate/tasks/1", {"outcome": "success"})
     submit(client, "/participate/tasks/1", {"outcome": "failure"})
-    assert [a.outcome for a in db.session.query(Attempt)] == ["success"]
+    assert [a.outcome for a in db.session.query(Attempt)] == ["failure"]
 
 
 def test_resume_with_the_same_browser_and_with_the_receipt_code(client, app, study_session):

@@ -120,3 +120,20 @@ def test_the_inbox_shows_the_chosen_iteration_only(client, world, add_comment):
     assert _shown(client, world) == [old.id]
     html = client.get(f"/review/services/{world.service.id}/comments").get_data(as_text=True)
     assert [int(i) for i in SHOWN.findall(html)] == [new.id], "the newest iteration by default"
+
+
+def test_japanese_search_finds_spellings_widths_and_inflections(client, world, add_comment):
+    """Issue 14: kana and kanji spellings, full and half width, and inflected forms find each other."""
+    hard = add_comment(world.first, "申請画面が分かりにくく、迷いました。")
+    past = add_comment(world.first, "入力欄の説明が分かりにくかった")
+    button = add_comment(world.first, "送信ボタンが見つからなかった")
+    other = add_comment(world.first, "とても使いやすかったです")
+    login(client, world.team)
+    for query in ("わかりにくい", "分かりにくい", "ワカリニクイ", "ﾜｶﾘﾆｸｲ", "わかりにくく", "分かりにく"):
+        assert sorted(_shown(client, world, q=query)) == sorted([hard.id, past.id]), query
+    assert _shown(client, world, q="わかりにくかった") == [past.id]  # the past tense, as asked
+    for query in ("ﾎﾞﾀﾝ", "ボタン", "ぼたん", "ボタン"):
+        assert _shown(client, world, q=query) == [button.id], query
+    assert _shown(client, world, q="見つからない") == [button.id]  # another inflection of 見つかる
+    assert _shown(client, world, q="使いやすい") == [other.id]
+    assert _shown(client, world, q="わかりやすい") == []
