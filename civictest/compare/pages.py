@@ -86,7 +86,8 @@ def printable(iteration: Iteration, base_id: int | None = None, segment_task: in
     found = figures()
     page = dashboard(iteration, base_id, segment_task, found)
     base_id = page["base"].id if page["base"] else 0
-    page["area"] = area_map(iteration, "inconvenience", "region", None, base_id, found)  # 3 table rows, not 62
+    page["area"] = None if page["empty"] else area_map(  # region level: 3 table rows, not 62
+        iteration, "inconvenience", "region", None, base_id, found)
     page["printed_on"] = datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date().isoformat()
     return page
 

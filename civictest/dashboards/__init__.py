@@ -18,9 +18,14 @@ from civictest.dashboards.segments import segment_charts
 from civictest.dashboards.verdicts import Gettext, identity
 
 __all__ = [
-    "LEVELS", "SORTS", "headline_cards", "iteration_choices", "iteration_dashboard", "iteration_name", "japan_map",
+    "LEVELS", "SORTS", "answered", "headline_cards", "iteration_choices", "iteration_dashboard", "iteration_name", "japan_map",
     "outside_tokyo", "overview", "segment_charts", "task_label", "tokyo_map",
 ]
+
+
+def answered(report: Mapping) -> bool:
+    """Whether an iteration report holds any answer (a participant counted)."""
+    return bool((report.get("overall") or {}).get("participants"))
 
 
 def iteration_dashboard(history: Sequence[Mapping], current_id: object, base_id: object = None,
@@ -30,9 +35,16 @@ def iteration_dashboard(history: Sequence[Mapping], current_id: object, base_id:
     holding the current iteration and (when comparing) the base; comparison = civictest.reporting.figures.compare(base, current)."""
     by_id = {p["id"]: p for p in history}
     current = by_id[current_id]["report"]
+    if not answered(current):  # nothing to say yet: no verdict, card or chart that pretends to know
+        return {"empty": True, "base_empty": False, "cards": [], "overall": None, "tasks": [], "figures": {}}
     base = by_id[base_id]["report"] if base_id is not None and comparison is not None else None
-    drawn = [p for p in history if p["number"] <= by_id[current_id]["number"] or p["id"] == base_id]
+    base_empty = base is not None and not answered(base)
+    if base_empty:  # a base without answers: the current iteration alone, nothing compared
+        base, comparison = None, None
+    drawn = [p for p in history if (p["number"] <= by_id[current_id]["number"] or p["id"] == base_id)
+             and answered(p["report"])]
     return {
+        "empty": False, "base_empty": base_empty,
         "cards": headline_cards(current, base, comparison, gettext),
         "overall": overall_verdict(comparison, lang, gettext) if comparison else None,
         "tasks": task_verdicts(comparison, current, base, lang, gettext) if comparison else [],

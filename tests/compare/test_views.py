@@ -193,5 +193,25 @@ def test_pages_of_an_iteration_without_answers_still_render(app, world):
     client = client_for(app, world, "product_owner")
     for url in urls(empty) + [f"/compare/iterations/{empty.id}?base=0", "/compare/overview"]:
         assert client.get(url).status_code == 200, url
-    html = client.get(f"/compare/iterations/{empty.id}").get_data(True)
-    assert "0人" in html and "比較できるデータが不足" in html
+    for url in (f"/compare/iterations/{empty.id}", f"/compare/iterations/{empty.id}/print"):
+        html = client.get(url).get_data(True)
+        main = html.split("<main", 1)[1]
+        assert "まだ回答がありません" in main, url
+        # no verdict, card or chart that pretends to know
+        assert "総合判定" not in main and "変化は検出されず" not in main and "比較できるデータが不足" not in main, url
+        assert 'class="card ' not in main and "<figure" not in main and "0人" not in main, url
+
+
+def test_a_base_without_answers_is_not_compared(app, world):
+    from civictest.extensions import db
+    from civictest.services import catalog
+
+    empty = catalog.create_iteration(world["a"], "2027年度版")
+    db.session.commit()
+    client = client_for(app, world, "product_owner")
+    for url in (f"/compare/iterations/{world['second'].id}?base={empty.id}",
+                f"/compare/iterations/{world['second'].id}/print?base={empty.id}"):
+        main = client.get(url).get_data(True).split("<main", 1)[1]
+        assert f"第{empty.number}版にはまだ回答がないため、比べていません。" in main, url
+        assert "総合判定" not in main and "比較できるデータが不足" not in main and "n=0" not in main, url
+        assert 'class="card card-participants"' in main and "15人" in main, url
