@@ -98,8 +98,8 @@ def _segments(iteration: Iteration, base: Iteration | None, current: dict, cells
     if not tasks:
         return {"task": None, "tasks": [], "charts": []}
     task = next(t for t in tasks if t["task_id"] == cells["task_id"])
-    series = [{"name": dashboards.iteration_name(base.number, _), "cells": cells["base"]}] if base else []
-    series.append({"name": dashboards.iteration_name(iteration.number, _), "cells": cells["current"]})
+    series = [{"name": dashboards.iteration_name(it.number, _), "style": dashboards.iteration_style(it.number),
+               "cells": cells[key]} for it, key in ((base, "base"), (iteration, "current")) if it is not None]
     name = dashboards.task_label(task, lang(), _)
     return {"task": task, "tasks": [{"id": t["task_id"], "name": dashboards.task_label(t, lang(), _)}
                                      for t in tasks],

@@ -215,3 +215,18 @@ def test_a_base_without_answers_is_not_compared(app, world):
         assert f"第{empty.number}版にはまだ回答がないため、比べていません。" in main, url
         assert "総合判定" not in main and "比較できるデータが不足" not in main and "n=0" not in main, url
         assert 'class="card card-participants"' in main and "15人" in main, url
+
+
+def test_an_iteration_has_one_series_class_on_every_chart(app, world):
+    """Iteration 2 drawn before iteration 1 (the segment charts follow base, current) keeps its colour."""
+    html = client_for(app, world, "product_owner").get(
+        f"/compare/iterations/{world['first'].id}?base={world['second'].id}").get_data(True)
+    classes: dict[str, set] = {}
+    ids = re.findall(r'<figure class="chart chart-bar" id="([^"]+)">', html)
+    assert {"chart-inconvenience", "chart-completion", "chart-segment-device"} <= set(ids)
+    for figure_id in ids:
+        for row in with_class(figure(html, figure_id), "g", "bar-row"):
+            name = row.find(SVG + "text").text  # the series label beside the bar: colour is never the only cue
+            bar = next(r for r in row.iter(SVG + "rect") if "bar" in r.get("class", "").split())
+            classes.setdefault(name, set()).update(c for c in bar.get("class").split() if c.startswith("series-"))
+    assert classes == {"第1版": {"series-0"}, "第2版": {"series-1"}}
