@@ -117,15 +117,13 @@ def area_map(iteration: Iteration, metric: str, level: str, task_id: int | None,
     """Tokyo choropleths of the iteration (and of its base), plus the prefecture map when needed."""
     found = found or figures()
     base = pick_base(iteration, base_id)
-    maps = []
-    for it in [i for i in (base, iteration) if i is not None]:
-        rows = found.areas(it, task_id)["areas"]
-        model = dashboards.tokyo_map(rows, _k(), metric, level, found.venues(it), lang(), _)
-        model["title"] = f"{model['title']}: {dashboards.iteration_name(it.number, _)}"
-        model["table"]["caption"] = model["title"]
-        maps.append(model)
+    maps = dashboards.tokyo_maps(
+        [{"number": it.number, "name": dashboards.iteration_name(it.number, _), "rows": found.areas(it, task_id)["areas"],
+          "venues": found.venues(it)} for it in (base, iteration) if it is not None], _k(), metric, level, lang(), _)
     current_rows = found.areas(iteration)["areas"]
     japan = dashboards.japan_map(current_rows, _k(), lang(), _) if dashboards.outside_tokyo(current_rows) else None
+    if japan and japan["all_hidden"]:  # every prefecture suppressed: an all-hatched Japan says nothing
+        japan = None
     tasks = [{"task_id": st.task_id, "position": st.position, "title_ja": st.task.title_ja,
               "title_en": st.task.title_en} for st in (iteration.study.study_tasks if iteration.study else [])]
     return {"service": iteration.service, "iteration": iteration, "base": base, "maps": maps, "japan": japan,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from civictest.dashboards.areas import LEVELS, japan_map, outside_tokyo, tokyo_map
+from civictest.dashboards.areas import LEVELS, japan_map, outside_tokyo, tokyo_map, tokyo_maps
 from civictest.dashboards.cards import headline_cards, iteration_choices, overall_verdict, task_verdicts
 from civictest.dashboards.figures import (
     inconvenience_trend, iteration_name, iteration_style, questionnaire_trend, sentiment_chart, seq_chart, task_label,
@@ -19,7 +19,7 @@ from civictest.dashboards.verdicts import Gettext, identity
 
 __all__ = [
     "LEVELS", "SORTS", "answered", "headline_cards", "iteration_choices", "iteration_dashboard", "iteration_name", "iteration_style", "japan_map",
-    "outside_tokyo", "overview", "segment_charts", "task_label", "tokyo_map",
+    "outside_tokyo", "overview", "segment_charts", "task_label", "tokyo_map", "tokyo_maps",
 ]
 
 
