@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from civictest.dashboards.areas import LEVELS, japan_map, outside_tokyo, tokyo_map, tokyo_maps
-from civictest.dashboards.cards import headline_cards, iteration_choices, overall_verdict, task_verdicts
+from civictest.dashboards.cards import (
+    definitions, headline_cards, headlines, iteration_choices, overall_verdict, task_verdicts,
+)
 from civictest.dashboards.figures import (
     inconvenience_trend, iteration_name, iteration_style, questionnaire_trend, sentiment_chart, seq_chart, task_label,
     task_rate_chart, time_chart,
@@ -36,7 +38,8 @@ def iteration_dashboard(history: Sequence[Mapping], current_id: object, base_id:
     by_id = {p["id"]: p for p in history}
     current = by_id[current_id]["report"]
     if not answered(current):  # nothing to say yet: no verdict, card or chart that pretends to know
-        return {"empty": True, "base_empty": False, "cards": [], "overall": None, "tasks": [], "figures": {}}
+        return {"empty": True, "base_empty": False, "cards": [], "overall": None, "tasks": [], "headlines": [],
+                "definitions": [], "figures": {}}
     base = by_id[base_id]["report"] if base_id is not None and comparison is not None else None
     base_empty = base is not None and not answered(base)
     if base_empty:  # a base without answers: the current iteration alone, nothing compared
@@ -48,6 +51,8 @@ def iteration_dashboard(history: Sequence[Mapping], current_id: object, base_id:
         "cards": headline_cards(current, base, comparison, gettext),
         "overall": overall_verdict(comparison, lang, gettext) if comparison else None,
         "tasks": task_verdicts(comparison, current, base, lang, gettext) if comparison else [],
+        "headlines": headlines(comparison, lang, gettext) if comparison else [],
+        "definitions": definitions(gettext),
         "figures": {
             "inconvenience": task_rate_chart(drawn, "inconvenience", lang, gettext),
             "completion": task_rate_chart(drawn, "completion", lang, gettext),
