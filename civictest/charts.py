@@ -19,6 +19,13 @@ N_SERIES_CLASSES = 6
 GAP_Y = 244  # line charts: baseline of the "suppressed"/"no data" notes, just above the x axis
 
 
+def style_of(series: Mapping, position: int) -> int:
+    """The colour/pattern/marker index of a series: its own "style" (e.g. derived from the iteration number, so
+    one iteration looks the same in every chart) when given, else its position."""
+    style = series.get("style")
+    return position if style is None else int(style)
+
+
 def fmt(value: float | None, unit: str = "") -> str:
     """A number with at most one decimal ("68", "72.5") followed by its unit; "" for None."""
     if value is None:
@@ -120,7 +127,7 @@ def bar_chart_with_intervals(title: str, desc: str, categories: Sequence[str], s
         group = {"label": {"x": 8, "y": y + 15, "text": clip_text(category, 44)}, "bars": []}
         y += 22
         for s, ser in enumerate(series):
-            bar = _bar(ser["values"][c], s, y, x0, sx, text, unit)
+            bar = _bar(ser["values"][c], style_of(ser, s), y, x0, sx, text, unit)
             bar["name"] = {"x": x0 - 6, "y": y + 13, "text": clip_text(ser["name"], 8)}
             bar["title"] = f"{category} {ser['name']}: {_interval_text(ser['values'][c], unit, text)}"
             group["bars"].append(bar)

@@ -113,8 +113,11 @@ def _path_d(polys: Sequence, proj: Projection) -> str:
     return "".join(_ring_d(ring, proj) for poly in keep for ring in poly)
 
 
-def bin_edges(values: Sequence[float], bins: int | Sequence[float] = 5) -> list[float]:
-    """Class edges: given edges as is, else `bins` equal round-numbered steps from the data's minimum."""
+def bin_edges(values: Sequence[float], bins: int | Sequence[float] = 5, *, whole: bool = False) -> list[float]:
+    """Class edges: given edges as is, else `bins` equal round-numbered steps from the data's minimum.
+
+    whole=True (counts of people): whole-number steps, and the top value strictly below the last edge, so each
+    class is a run of whole numbers ("5–6人"), never a fraction of a person."""
     if not isinstance(bins, int):
         return sorted(float(b) for b in bins)
     if not values:
@@ -122,10 +125,15 @@ def bin_edges(values: Sequence[float], bins: int | Sequence[float] = 5) -> list[
     low, high = min(values), max(values)
     high = high if high > low else low + 1
     mag = 10 ** math.floor(math.log10((high - low) / bins))
+    if whole:
+        mag = max(mag, 1)
     for m in (1, 1.5, 2, 2.5, 3, 4, 5, 10, 15, 20, 25, 50):
         step = m * mag
+        if whole and step != int(step):
+            continue
         start = math.floor(low / step) * step
-        if start + step * bins >= high:
+        top = start + step * bins
+        if top > high or (not whole and top >= high):
             break
     return [round(start + i * step, 10) for i in range(bins + 1)]
 
@@ -183,9 +191,18 @@ def _tiles(codes: list[str], names: Mapping[str, str], top: float, text: Mapping
     return tiles, {"x": 8, "y": top + 16, "text": text["islands"]}, top + 84
 
 
-def _legend(edges: list[float], unit: str, text: Mapping, flags: Mapping[str, bool]) -> list[dict]:
+def class_label(low: float, high: float, unit: str, whole: bool = False) -> str:
+    """ "20–40%"; for whole numbers the last number inside the class: "5–6人", or "5人" for a class of one."""
+    if not whole:
+        return f"{fmt(low)}–{fmt(high, unit)}"
+    last = math.ceil(high) - 1
+    return fmt(low, unit) if last <= low else f"{fmt(low)}–{fmt(last, unit)}"
+
+
+def _legend(edges: list[float], unit: str, text: Mapping, flags: Mapping[str, bool],
+            whole: bool = False) -> list[dict]:
     """Legend rows: one per class, then suppressed / no data / venue if they occur."""
-    rows = [{"classes": ramp_class(i, len(edges) - 1), "fill": "", "text": f"{fmt(a)}–{fmt(b, unit)}"}
+    rows = [{"classes": ramp_class(i, len(edges) - 1), "fill": "", "text": class_label(a, b, unit, whole)}
             for i, (a, b) in enumerate(zip(edges, edges[1:]))]
     rows += [{"classes": "suppressed", "fill": "hatch", "text": text["suppressed"]}] if flags["suppressed"] else []
     rows += [{"classes": "no-data", "fill": "dots", "text": text["no_data"]}] if flags["no_data"] else []
@@ -240,8 +257,10 @@ def choropleth(features: Sequence[Mapping], values: Mapping[str, Mapping], title
                bins: int | Sequence[float] = 5, unit: str = "%", markers: Sequence[Mapping] | None = None, *,
                tile_codes: Collection[str] = geo.TOKYO_ISLAND_CODES, bounds: BBox | None = None,
                inset: BBox | None = None, lang: str = "ja", text: Mapping[str, str] | None = None,
-               chart_id: str | None = None) -> dict:
-    """Map model: a path per feature (choro-N/suppressed/no-data); values = {code: {value, label, n, suppressed}}."""
+               chart_id: str | None = None, whole: bool = False) -> dict:
+    """Map model: a path per feature (choro-N/suppressed/no-data); values = {code: {value, label, n, suppressed}}.
+    whole=True: the values are counts (whole-number classes). Maps shown side by side pass the same `bins`
+    edges (computed from all their values), so one colour means one value on every map."""
     text = {**texts(MAP_TEXT), **(text or {})}
     values, tile_codes = _normalise(values), set(tile_codes)
     names = {f["properties"]["lg_code"]: (lang.startswith("en") and f["properties"].get("name_en"))
@@ -250,7 +269,7 @@ def choropleth(features: Sequence[Mapping], values: Mapping[str, Mapping], title
     proj = _projections(features, parts, bounds, inset)
     tiles, tile_heading, bottom = _tiles([c for c in names if c in tile_codes], names, proj["height"], text)
     edges = bin_edges([v["value"] for v in values.values()
-                       if v.get("value") is not None and not v.get("suppressed")], bins)
+                       if v.get("value") is not None and not v.get("suppressed")], bins, whole=whole)
     if len(edges) > 6:
         raise ValueError("at most 5 classes (charts.css defines .choro-0 … .choro-4)")
     areas = _draw_areas(names, values, parts, tiles, edges, proj, unit, text)
@@ -259,7 +278,7 @@ def choropleth(features: Sequence[Mapping], values: Mapping[str, Mapping], title
         desc = f"{desc} {text['venues']}: {'、'.join(p['name'] for p in pins)}"
     legend = _legend(edges, unit, text, {"suppressed": any("suppressed" in a["classes"] for a in areas),
                                          "no_data": any("no-data" in a["classes"] for a in areas),
-                                         "venues": bool(pins)})
+                                         "venues": bool(pins)}, whole)
     height = round(max(bottom, 40 + 26 * len(legend)) + 28, 1)
     return {"kind": "map", "id": chart_id or make_id("map", title, sorted(names)), "title": title, "desc": desc,
             "width": WIDTH, "height": height, "areas": areas, "markers": pins, "inset": proj["inset_box"],

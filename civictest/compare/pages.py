@@ -88,7 +88,8 @@ def printable(iteration: Iteration, base_id: int | None = None, segment_task: in
     found = figures()
     page = dashboard(iteration, base_id, segment_task, found)
     base_id = page["base"].id if page["base"] else 0
-    page["area"] = area_map(iteration, "inconvenience", "region", None, base_id, found)  # 3 table rows, not 62
+    page["area"] = None if page["empty"] else area_map(  # region level: 3 table rows, not 62
+        iteration, "inconvenience", "region", None, base_id, found)
     page["printed_on"] = datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date().isoformat()
     return page
 
@@ -99,8 +100,8 @@ def _segments(iteration: Iteration, base: Iteration | None, current: dict, cells
     if not tasks:
         return {"task": None, "tasks": [], "charts": [], "sensitive_hidden": cells["hidden"]}
     task = next(t for t in tasks if t["task_id"] == cells["task_id"])
-    series = [{"name": dashboards.iteration_name(base.number, _), "cells": cells["base"]}] if base else []
-    series.append({"name": dashboards.iteration_name(iteration.number, _), "cells": cells["current"]})
+    series = [{"name": dashboards.iteration_name(it.number, _), "style": dashboards.iteration_style(it.number),
+               "cells": cells[key]} for it, key in ((base, "base"), (iteration, "current")) if it is not None]
     name = dashboards.task_label(task, lang(), _)
     return {"task": task, "tasks": [{"id": t["task_id"], "name": dashboards.task_label(t, lang(), _)}
                                      for t in tasks],
@@ -119,15 +120,13 @@ def area_map(iteration: Iteration, metric: str, level: str, task_id: int | None,
     """Tokyo choropleths of the iteration (and of its base), plus the prefecture map when needed."""
     found = found or figures()
     base = pick_base(iteration, base_id)
-    maps = []
-    for it in [i for i in (base, iteration) if i is not None]:
-        rows = found.areas(it, task_id)["areas"]
-        model = dashboards.tokyo_map(rows, _k(), metric, level, found.venues(it), lang(), _)
-        model["title"] = f"{model['title']}: {dashboards.iteration_name(it.number, _)}"
-        model["table"]["caption"] = model["title"]
-        maps.append(model)
+    maps = dashboards.tokyo_maps(
+        [{"number": it.number, "name": dashboards.iteration_name(it.number, _), "rows": found.areas(it, task_id)["areas"],
+          "venues": found.venues(it)} for it in (base, iteration) if it is not None], _k(), metric, level, lang(), _)
     current_rows = found.areas(iteration)["areas"]
     japan = dashboards.japan_map(current_rows, _k(), lang(), _) if dashboards.outside_tokyo(current_rows) else None
+    if japan and japan["all_hidden"]:  # every prefecture suppressed: an all-hatched Japan says nothing
+        japan = None
     tasks = [{"task_id": st.task_id, "position": st.position, "title_ja": st.task.title_ja,
               "title_en": st.task.title_en} for st in (iteration.study.study_tasks if iteration.study else [])]
     return {"service": iteration.service, "iteration": iteration, "base": base, "maps": maps, "japan": japan,

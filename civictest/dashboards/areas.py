@@ -78,29 +78,79 @@ def _value(cell: Mapping, metric: str, unit: str) -> dict:
             "label": f"{fmt(rate['rate'] * 100, '%')}（{fmt(rate['lower'] * 100)}–{fmt(rate['upper'] * 100, '%')}）"}
 
 
-def tokyo_map(rows: Sequence[Mapping], k: int, metric: str = "participants", level: str = "municipality",
-              venues: Sequence[Mapping] = (), lang: str = "ja", gettext: Gettext = identity) -> dict:
-    """Choropleth of Tokyo's 62 municipalities for participants or the inconvenience rate, venues marked."""
-    text = map_text(gettext)
+def _tokyo_values(rows: Sequence[Mapping], k: int, metric: str, level: str, unit: str) -> tuple[dict, dict]:
+    """(cells, choropleth values) of Tokyo's municipalities, suppressed below k, at the level asked for."""
     tokyo = [r for r in rows if (geo.lg_code(r["code"]) or "") in TOKYO_GROUPS]
-    unit = text["people"] if metric == "participants" else "%"
-    bins = [0, 20, 40, 60, 80, 100] if metric == "inconvenience" else 5
-    title, desc = text[f"{metric}_title"], text[f"{metric}_desc"]
     if level == "region":
         cells = suppressed_cells(_grouped(tokyo, TOKYO_GROUPS.get), k)
-        values = {code: _value(cells[TOKYO_GROUPS[code]], metric, unit)
-                  for code in TOKYO_GROUPS if TOKYO_GROUPS[code] in cells}
+        return cells, {code: _value(cells[TOKYO_GROUPS[code]], metric, unit)
+                       for code in TOKYO_GROUPS if TOKYO_GROUPS[code] in cells}
+    cells = suppressed_cells(_grouped(tokyo, lambda code: code), k)
+    return cells, {code: _value(cell, metric, unit) for code, cell in cells.items()}
+
+
+def _bins(metric: str, values: Sequence[Mapping]) -> list[float]:
+    """Class edges: fixed 20-point steps for rates; whole-number steps over the counts of all maps given."""
+    if metric == "inconvenience":
+        return [0, 20, 40, 60, 80, 100]
+    shown = [v["value"] for table in values for v in table.values()
+             if v.get("value") is not None and not v.get("suppressed")]
+    return maps.bin_edges(shown, 5, whole=True)
+
+
+def _ranking(cells: Mapping, metric: str, unit: str, level: str, lang: str, text: Mapping,
+             gettext: Gettext) -> list[dict]:
+    """The areas with participants, highest value first (suppressed ones last): the list beside the map."""
+    out = []
+    for code, cell in cells.items():
+        name = gettext(REGIONS[code]) if level == "region" else geo.municipality_name(code, lang) or code
+        entry = _value(cell, metric, unit)
+        if entry.get("suppressed"):
+            out.append({"name": name, "value": None, "label": text["suppressed"], "suppressed": True})
+        elif entry.get("value") is not None:
+            out.append({"name": name, "value": entry["value"], "label": entry["label"], "suppressed": False})
+    return sorted(out, key=lambda r: (r["suppressed"], -(r["value"] or 0), r["name"]))
+
+
+def tokyo_map(rows: Sequence[Mapping], k: int, metric: str = "participants", level: str = "municipality",
+              venues: Sequence[Mapping] = (), lang: str = "ja", gettext: Gettext = identity, *,
+              bins: Sequence[float] | None = None, chart_id: str | None = None) -> dict:
+    """Choropleth of Tokyo's 62 municipalities for participants or the inconvenience rate, venues marked.
+    bins: class edges shared with the maps shown beside it (see tokyo_maps); chart_id: unique on the page."""
+    text = map_text(gettext)
+    unit = text["people"] if metric == "participants" else "%"
+    title, desc = text[f"{metric}_title"], text[f"{metric}_desc"]
+    cells, values = _tokyo_values(rows, k, metric, level, unit)
+    if level == "region":
         desc = f"{desc} {text['region_desc']}"
-    else:
-        cells = suppressed_cells(_grouped(tokyo, lambda code: code), k)
-        values = {code: _value(cell, metric, unit) for code, cell in cells.items()}
-    model = maps.choropleth(geo.tokyo_boundaries(), values, title, desc, bins=bins, unit=unit, markers=venues,
-                            lang=lang, text=text, chart_id=f"map-{metric}")
+    model = maps.choropleth(geo.tokyo_boundaries(), values, title, desc,
+                            bins=_bins(metric, [values]) if bins is None else bins, unit=unit, markers=venues,
+                            lang=lang, text=text, chart_id=chart_id or f"map-{metric}",
+                            whole=metric == "participants")
     if level == "region":
         model["table"] = _region_table(cells, metric, unit, title, text, gettext)
+    model["ranking"] = _ranking(cells, metric, unit, level, lang, text, gettext)
+    model["ranking_header"] = [text["area"], text["value"]]
     model["suppressed_note"] = text["suppressed_note"].format(k=k)
     model["all_hidden"] = not any(v.get("value") is not None for v in values.values())
     return model
+
+
+def tokyo_maps(iterations: Sequence[Mapping], k: int, metric: str = "participants", level: str = "municipality",
+               lang: str = "ja", gettext: Gettext = identity) -> list[dict]:
+    """Maps shown side by side, one per iteration [{"number", "name", "rows", "venues"}]: one shared scale
+    (classes computed from every map's values), ids prefixed with the iteration number (unique on the page),
+    and the iteration's name in the title."""
+    unit = map_text(gettext)["people"] if metric == "participants" else "%"
+    bins = _bins(metric, [_tokyo_values(it["rows"], k, metric, level, unit)[1] for it in iterations])
+    out = []
+    for it in iterations:
+        model = tokyo_map(it["rows"], k, metric, level, it.get("venues", ()), lang, gettext, bins=bins,
+                          chart_id=f"i{it['number']}-map-{metric}")
+        model["title"] = f"{model['title']}: {it['name']}"
+        model["table"]["caption"] = model["title"]
+        out.append(model)
+    return out
 
 
 def _region_table(cells: Mapping, metric: str, unit: str, title: str, text: Mapping, gettext: Gettext) -> dict:
@@ -132,6 +182,7 @@ def japan_map(rows: Sequence[Mapping], k: int, lang: str = "ja", gettext: Gettex
         f["properties"]["lg_code"], "en")}} for f in geo.prefecture_boundaries()]
     model = maps.choropleth(features, values, text["japan_title"], text["japan_desc"], unit=text["people"],
                             bounds=maps.JAPAN_BOUNDS, inset=maps.OKINAWA_INSET, tile_codes=(), lang=lang,
-                            text=text, chart_id="map-japan")
+                            text=text, chart_id="map-japan", whole=True)
     model["suppressed_note"] = text["suppressed_note"].format(k=k)
+    model["all_hidden"] = not any(v.get("value") is not None for v in values.values())
     return model

@@ -24,6 +24,49 @@ T = {
     "overall": N_("{total}タスク中 改善 {improved}、悪化 {worse}、変化は検出されず {same}（Holm 法で多重比較を補正）"),
     "holm_differs": N_("多重比較の補正後は「{word}」"),
 }
+HEADLINES = {
+    ("inconvenience", "down"): N_("{task} の不便率が {base} から {candidate} に下がりました"),
+    ("inconvenience", "up"): N_("{task} の不便率が {base} から {candidate} に上がりました"),
+    ("completion", "down"): N_("{task} の完了率が {base} から {candidate} に下がりました"),
+    ("completion", "up"): N_("{task} の完了率が {base} から {candidate} に上がりました"),
+}
+CERTAINTY = {"certain": N_("（確かな差）"),
+             "tentative": N_("（差がありそうですが、全タスクを合わせて見ると確かとは言えません）")}
+NOTHING_CHANGED = N_("前の版と比べて、はっきりした変化は見つかりませんでした。")
+DEFINITIONS = {
+    "inconvenience": N_("不便率: タスクの試行のうち、できなかった（途中まで・あきらめたを含む）か、できても「難しかった」"
+                        "（やさしさ 1〜4）と答えた試行の割合。低いほど良い値です。"),
+    "completion": N_("完了率: タスクの試行のうち、最後までできた試行の割合。高いほど良い値です。"),
+}
+
+
+def definitions(gettext: Gettext = identity) -> list[dict]:
+    """What 不便率 and 完了率 mean, in a sentence each, shown where the figures are."""
+    out = []
+    for key, text in DEFINITIONS.items():
+        term, _, meaning = gettext(text).partition(": ")
+        out.append({"key": key, "term": term, "meaning": meaning})
+    return out
+
+
+def headlines(comparison: Mapping, lang: str = "ja", gettext: Gettext = identity) -> list[dict]:
+    """One plain sentence per task that changed ("T4 の完了率が 90% から 38% に下がりました（確かな差）"): the
+    inconvenience rate when it changed, else the completion rate; certain when the Holm-adjusted verdict agrees."""
+    out = []
+    for task in comparison["tasks"]:
+        for metric in ("inconvenience", "completion"):
+            block = task[metric]
+            key = task["verdict"] if metric == "inconvenience" else block.get("verdict")
+            if key not in (IMPROVED, WORSE) or block.get("p1") is None or block.get("p2") is None:
+                continue
+            direction = "down" if block["p1"] < block["p2"] else "up"
+            certain = metric == "inconvenience" and task.get("holm_verdict") == key
+            sentence = gettext(HEADLINES[(metric, direction)]).format(
+                task=task_label(task, lang, gettext), base=percent(block["p2"]), candidate=percent(block["p1"]))
+            out.append({**word(key, gettext), "task_id": task["task_id"], "metric": metric,
+                        "sentence": sentence + gettext(CERTAINTY["certain" if certain else "tentative"])})
+            break
+    return out
 
 
 def _interval(block: Mapping, low: str, high: str, fmt, gettext: Gettext) -> str:

@@ -52,6 +52,12 @@ def iteration_name(number: int, gettext: Gettext = identity) -> str:
     return gettext(T["iteration"]).format(number=number)
 
 
+def iteration_style(number: int) -> int:
+    """The series style (colour, pattern) of an iteration: from its number, never from its place in a chart, so
+    one iteration has one colour on every chart of a page."""
+    return max(int(number) - 1, 0)
+
+
 def task_label(task: Mapping, lang: str = "ja", gettext: Gettext = identity) -> str:
     """ "T2 必要書類をアップロードする" in the page language (Japanese when the English title is empty)."""
     title = (task.get("title_en") if lang.startswith("en") else None) or task.get("title_ja") or ""
@@ -78,7 +84,7 @@ def _per_task(history: Sequence[Mapping], pick, lang: str, gettext: Gettext) -> 
     series = []
     for point in history:
         by_id = {t["task_id"]: t for t in point["report"]["tasks"]}
-        series.append({"name": iteration_name(point["number"], gettext),
+        series.append({"name": iteration_name(point["number"], gettext), "style": iteration_style(point["number"]),
                        "values": [pick(by_id.get(t["task_id"])) for t in tasks]})
     return [task_label(t, lang, gettext) for t in tasks], series
 

@@ -46,7 +46,8 @@ def _values_present(series_cells: Sequence[Mapping], segment: str, known: Sequen
 
 def segment_charts(series: Sequence[Mapping], task_id: object, task_name: str, k: int,
                    gettext: Gettext = identity) -> list[dict]:
-    """One bar chart per segment kind; series = [{"name", "cells"}] in the order to draw (base, current)."""
+    """One bar chart per segment kind; series = [{"name", "cells", "style"}] in the order to draw (base, current);
+    style (optional) = dashboards.figures.iteration_style(number), so an iteration keeps its colour."""
     indexed = [{(c["segment"], c["value"]): c for c in s["cells"] if c["task_id"] == task_id} for s in series]
     out = []
     for segment, (title, options) in SEGMENTS.items():
@@ -55,7 +56,7 @@ def segment_charts(series: Sequence[Mapping], task_id: object, task_name: str, k
         if not values:
             continue
         categories = [gettext(names[v]) if v in names else gettext(UNKNOWN) for v in values]
-        bars = [{"name": s["name"], "values": [_point(cells.get((segment, v))) for v in values]}
+        bars = [{"name": s["name"], "style": s.get("style"), "values": [_point(cells.get((segment, v))) for v in values]}
                 for s, cells in zip(series, indexed)]
         out.append(charts.bar_chart_with_intervals(
             f"{gettext(title)}: {task_name}", gettext(DESC).format(task=task_name, k=k), categories, bars,

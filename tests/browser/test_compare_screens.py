@@ -31,6 +31,8 @@ def test_dashboard_answers_the_question(live_server, new_page, childcare):
     assert page.locator("h2#h-verdict").inner_text() == "第2版と比べて"
     overall = page.locator(".overall-verdict").inner_text()
     assert "総合判定" in overall and "改善したタスク" in overall and "悪化したタスク" in overall
+    assert "T" in page.locator(".overall-verdict .headline").first.inner_text()  # a plain sentence up front
+    page.locator("details#task-details > summary").click()  # intervals and methods: one click away (「詳しく」)
     headlines = page.locator(".task-verdict .headline-row .verdict-text").all_inner_texts()
     assert len(headlines) == 4 and all(h.split(":")[0] in ("改善", "悪化", "変化は検出されず") for h in headlines)
     assert all("n=" in h and "→" in h for h in headlines)

@@ -109,7 +109,7 @@ def test_segments_follow_the_task_asked_for(app, world):
 def test_map_has_a_path_per_municipality_venue_and_attribution(app, world):
     html = client_for(app, world, "product_owner").get(
         f"/compare/iterations/{world['second'].id}/map?metric=participants").get_data(True)
-    for figure_id in ("map-participants",):
+    for figure_id in ("i[12]-map-participants",):
         roots = [ET.fromstring(m) for m in re.findall(rf'<figure class="chart chart-map" id="{figure_id}">.*?</figure>',
                                                       html, re.S)]
         assert len(roots) == 2  # the base iteration and this one
@@ -119,8 +119,9 @@ def test_map_has_a_path_per_municipality_venue_and_attribution(app, world):
             assert with_class(root, "circle", "venue-marker")
         names = {g.find(SVG + "title").text for g in with_class(roots[1], "g", "area-group")}
         assert {"新宿区: 9人", "千代田区: 5人"} <= names
-    japan = figure(html, "map-japan")  # a resident from Yokohama: the prefecture map is shown
-    assert len(with_class(japan, "path", "suppressed")) == 2  # Kanagawa (1) and Tokyo, which would reveal it
+    # One resident from Yokohama: Kanagawa (1) and Tokyo, which would reveal it, are both suppressed, so an
+    # all-hatched Japan map would say nothing: it is left out.
+    assert 'id="map-japan"' not in html
     assert "参加者が5人未満の地域" in html
 
 
@@ -128,7 +129,7 @@ def test_small_cells_are_hatched_with_a_higher_k(app, world, monkeypatch):
     monkeypatch.setitem(app.config, "SUPPRESSION_K", 6)
     html = client_for(app, world, "product_owner").get(
         f"/compare/iterations/{world['second'].id}/map?metric=inconvenience").get_data(True)
-    root = ET.fromstring(re.findall(r'<figure class="chart chart-map" id="map-inconvenience">.*?</figure>', html,
+    root = ET.fromstring(re.findall(r'<figure class="chart chart-map" id="i2-map-inconvenience">.*?</figure>', html,
                                     re.S)[-1])
     hatched = with_class(root, "path", "suppressed")
     assert len(hatched) == 2 and all(el.get("fill").endswith("-hatch)") for el in hatched)
@@ -142,7 +143,7 @@ def test_printed_report_has_no_navigation_and_the_print_stylesheet(app, world):
     assert 'class="site-nav"' not in html and "<form" not in html.split('<main', 1)[1]
     assert re.search(r'<link rel="stylesheet" href="[^"]*css/print.css">', html)  # for screen and paper alike
     assert "総合判定" in html and "改善: 79% → 13%" in html and "作成日" in html
-    assert 'id="map-inconvenience"' in html and 'id="chart-segment-device"' in html
+    assert 'id="i2-map-inconvenience"' in html and 'id="chart-segment-device"' in html
 
 
 def test_overview_shows_only_visible_services_and_sorts(app, world):
@@ -193,5 +194,40 @@ def test_pages_of_an_iteration_without_answers_still_render(app, world):
     client = client_for(app, world, "product_owner")
     for url in urls(empty) + [f"/compare/iterations/{empty.id}?base=0", "/compare/overview"]:
         assert client.get(url).status_code == 200, url
-    html = client.get(f"/compare/iterations/{empty.id}").get_data(True)
-    assert "0人" in html and "比較できるデータが不足" in html
+    for url in (f"/compare/iterations/{empty.id}", f"/compare/iterations/{empty.id}/print"):
+        html = client.get(url).get_data(True)
+        main = html.split("<main", 1)[1]
+        assert "まだ回答がありません" in main, url
+        # no verdict, card or chart that pretends to know
+        assert "総合判定" not in main and "変化は検出されず" not in main and "比較できるデータが不足" not in main, url
+        assert 'class="card ' not in main and "<figure" not in main and "0人" not in main, url
+
+
+def test_a_base_without_answers_is_not_compared(app, world):
+    from civictest.extensions import db
+    from civictest.services import catalog
+
+    empty = catalog.create_iteration(world["a"], "2027年度版")
+    db.session.commit()
+    client = client_for(app, world, "product_owner")
+    for url in (f"/compare/iterations/{world['second'].id}?base={empty.id}",
+                f"/compare/iterations/{world['second'].id}/print?base={empty.id}"):
+        main = client.get(url).get_data(True).split("<main", 1)[1]
+        assert f"第{empty.number}版にはまだ回答がないため、比べていません。" in main, url
+        assert "総合判定" not in main and "比較できるデータが不足" not in main and "n=0" not in main, url
+        assert 'class="card card-participants"' in main and "15人" in main, url
+
+
+def test_an_iteration_has_one_series_class_on_every_chart(app, world):
+    """Iteration 2 drawn before iteration 1 (the segment charts follow base, current) keeps its colour."""
+    html = client_for(app, world, "product_owner").get(
+        f"/compare/iterations/{world['first'].id}?base={world['second'].id}").get_data(True)
+    classes: dict[str, set] = {}
+    ids = re.findall(r'<figure class="chart chart-bar" id="([^"]+)">', html)
+    assert {"chart-inconvenience", "chart-completion", "chart-segment-device"} <= set(ids)
+    for figure_id in ids:
+        for row in with_class(figure(html, figure_id), "g", "bar-row"):
+            name = row.find(SVG + "text").text  # the series label beside the bar: colour is never the only cue
+            bar = next(r for r in row.iter(SVG + "rect") if "bar" in r.get("class", "").split())
+            classes.setdefault(name, set()).update(c for c in bar.get("class").split() if c.startswith("series-"))
+    assert classes == {"第1版": {"series-0"}, "第2版": {"series-1"}}
