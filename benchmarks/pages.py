@@ -39,16 +39,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from benchmarks.report import BARE, BARE_INDEX, _peak_rss_mib, _peak_rss_reset, generate, postgres_server
-from benchmarks.scratch import with_fresh_postgres
+from benchmarks.scratch import each_size, size_options
 
 EMAIL, PASSWORD = "bench-admin@example.jp", "benchmark-password-2026"  # passwords need >= 12 characters
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -273,28 +270,14 @@ def run(sizes: list[int], rounds: int = 3, budget: float = 300, postgres_url: st
         vacuum: bool = True) -> list[dict]:
     """Measure every size on SQLite (and PostgreSQL when a server URL is given); print and return the rows."""
     args = argparse.Namespace(rounds=rounds, budget=budget, vacuum=vacuum)
-    rows = []
-    for size in sizes:
-        workdir = Path(tempfile.mkdtemp(prefix="civictest-bench-pages-"))
-        try:
-            rows.append(measure("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", size, args))
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-        if postgres_url:
-            rows.append(with_fresh_postgres(postgres_url, lambda url, n=size: measure("postgresql", url, n, args),
-                                            prefix="civictest_bench_pages"))
-        print(f"... {size:,} done", file=sys.stderr, flush=True)
+    rows = each_size(sizes, postgres_url, lambda database, url, size: measure(database, url, size, args), "pages")
     print_rows(rows)
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks pages", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--attempts", type=int, action="append", help="attempts per iteration (repeatable)")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=300, help="seconds of timed rounds per size at most")
-    parser.add_argument("--postgres-url", help="PostgreSQL server for a scratch database (default: DATABASE_URL)")
-    parser.add_argument("--no-postgres", action="store_true")
+    size_options(parser, budget=300)
     parser.add_argument("--vacuum", action=argparse.BooleanOptionalAction, default=True,
                         help="VACUUM ANALYZE the PostgreSQL database before timing (default: yes)")
     args = parser.parse_args(argv)

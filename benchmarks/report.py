@@ -29,17 +29,15 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from benchmarks.scratch import with_fresh_postgres
+from benchmarks.scratch import each_size, size_options
 
 TASKS, SESSIONS, SEED = 10, 40, 20261126
 EXCLUDED_SESSIONS, OBSERVED_SESSIONS = {0}, {1, 2}
@@ -373,28 +371,14 @@ def run(sizes: list[int], rounds: int = 3, budget: float = 180, postgres_url: st
         vacuum: bool = False) -> list[dict]:
     """Measure every size on SQLite (and PostgreSQL when a server URL is given); print and return the rows."""
     args = argparse.Namespace(rounds=rounds, budget=budget, vacuum=vacuum)
-    rows = []
-    for size in sizes:
-        workdir = Path(tempfile.mkdtemp(prefix="civictest-bench-report-"))
-        try:
-            rows.append(measure("sqlite", f"sqlite:///{workdir / 'bench.sqlite3'}", size, args))
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-        if postgres_url:
-            rows.append(with_fresh_postgres(postgres_url, lambda url, n=size: measure("postgresql", url, n, args),
-                                            prefix="civictest_bench_report"))
-        print(f"... {size:,} done", file=sys.stderr, flush=True)
+    rows = each_size(sizes, postgres_url, lambda database, url, size: measure(database, url, size, args), "report")
     print_rows(rows)
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks report", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--attempts", type=int, action="append", help="attempts per iteration (repeatable)")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=180, help="seconds of timed rounds per size at most")
-    parser.add_argument("--postgres-url", help="PostgreSQL server for a scratch database (default: DATABASE_URL)")
-    parser.add_argument("--no-postgres", action="store_true")
+    size_options(parser, budget=180)
     parser.add_argument("--vacuum", action="store_true", help="VACUUM ANALYZE the PostgreSQL database before timing")
     args = parser.parse_args(argv)
     server = None if args.no_postgres else postgres_server(args.postgres_url, os.environ.get("DATABASE_URL"))
