@@ -8,7 +8,9 @@ from typing import Any
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
-MAX_ID = 2**63 - 1  # the largest key PostgreSQL's BIGINT and SQLite's INTEGER hold
+from civictest.models.base import ID_MAX
+
+MAX_ID = ID_MAX  # the largest key an id column holds (civictest.models.base)
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 

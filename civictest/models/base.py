@@ -8,8 +8,9 @@ from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
 
 
-# The largest value of a signed 64-bit integer (PostgreSQL BIGINT, SQLite INTEGER): no stored id is larger.
-ID_MAX = 2**63 - 1
+# The largest id a key column holds: the models' ids are Integer, which is PostgreSQL's 32-bit INTEGER (SQLite
+# would take more, but the same code must answer the same on both). A larger id is looked up nowhere: 404.
+ID_MAX = 2**31 - 1
 _ID_TEXT = re.compile(r"[0-9]{1,19}")
 
 

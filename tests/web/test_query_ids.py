@@ -4,8 +4,8 @@ from helpers import csrf_token, login, make_service, make_user
 
 from civictest.models.base import ID_MAX, parse_id
 
-BAD = [str(2**63), str(2**64), "²", "٣", "1" * 5000]
-NAMES = ["2**63", "2**64", "superscript two", "arabic-indic three", "5000 digits"]
+BAD = [str(2**31), str(2**63), str(2**64), "²", "٣", "1" * 5000]
+NAMES = ["2**31", "2**63", "2**64", "superscript two", "arabic-indic three", "5000 digits"]
 
 
 @pytest.mark.parametrize("text", BAD + ["", "0", "-1", " 1", "1.0", "0x1", None], ids=NAMES + ["", "0", "-1", "space 1", "1.0", "0x1", "None"])
