@@ -40,8 +40,10 @@ def worker_env(database_url: str, jobs_path: Path, smtp_port: int, **extra: str)
     return env
 
 
-def start_worker(env: dict[str, str], *, drain: bool = False, log: Path | None = None) -> subprocess.Popen:
-    command = [sys.executable, "-m", "flask", "--app", "app", "worker"] + (["--drain", "--wait-retries"] if drain else [])
+def start_worker(env: dict[str, str], *, drain: bool = False, log: Path | None = None,
+                 threads: int = 1) -> subprocess.Popen:
+    command = [sys.executable, "-m", "flask", "--app", "app", "worker", "--workers", str(threads)]
+    command += ["--drain", "--wait-retries"] if drain else []
     output = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
 
