@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from civictest.extensions import db
 from civictest.models.mail import MailSuppression, OutgoingMail
@@ -129,17 +129,22 @@ def queue_mail(*, kind: str, dedupe_key: str, to: str, subject: str, text: str, 
     db.session.flush()
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(OutgoingMail.__table__).on_conflict_do_nothing().returning(OutgoingMail.__table__.c.id)
-    mail_id = db.session.execute(statement, {
+    values = {
         "kind": kind, "dedupe_key": dedupe_key, "to_address": address, "language": language,
         "subject": subject, "text_body": text, "html_body": html, "unsubscribe_url": unsubscribe_url,
         "attachments": stored_attachments,
         "message_id": message_id_for(dedupe_key, current_app.config["MAIL_DEFAULT_SENDER"]),
-        "status": "queued", "attempts": 0, "created_at": utcnow(),
-    }).scalar()
+        "status": "queued", "attempts": 0, "last_error": None, "created_at": utcnow(), "next_attempt_at": None,
+        "claimed_at": None, "sent_at": None,
+    }
+    mail_id = db.session.execute(statement, values).scalar()
     if mail_id is None:
         return None
     db.session.info.setdefault(_PENDING_KEY, []).append(mail_id)
-    return db.session.get(OutgoingMail, mail_id)
+    row = OutgoingMail(id=mail_id, **values)  # what was inserted, without reading it back
+    make_transient_to_detached(row)
+    db.session.add(row)
+    return row
 
 
 @event.listens_for(Session, "after_commit")
