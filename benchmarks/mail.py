@@ -60,6 +60,7 @@ def _queue(app, kind: str, count: int) -> float:  # noqa: ANN001
     from civictest.extensions import db
 
     started = time.perf_counter()
+    cpu = time.process_time()
     with app.app_context():
         for n in range(count):
             address = f"member{n}@example.jp"
@@ -70,6 +71,7 @@ def _queue(app, kind: str, count: int) -> float:  # noqa: ANN001
             if n % 1000 == 999:
                 db.session.commit()
         db.session.commit()
+    _queue.cpu_seconds = time.process_time() - cpu
     return time.perf_counter() - started
 
 
@@ -95,6 +97,19 @@ def _waiting(app, kind: str) -> int:  # noqa: ANN001
             OutgoingMail.kind == kind, OutgoingMail.status.in_(("queued", "sending", "retry"))))
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a live process has used so far, from /proc (0.0 where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def _count(log: Path, ids: set[str]) -> int:
     counts = received(log)
     return sum(counts[i] for i in ids)
@@ -102,7 +117,9 @@ def _count(log: Path, ids: set[str]) -> int:
 
 def measure_throughput(app, env: dict, log: Path, messages: int, workdir: Path,  # noqa: ANN001
                        threads: int = 1) -> dict:
+    load_before = _load()
     queue_seconds = _queue(app, "bench", messages)
+    queue_cpu = _queue.cpu_seconds
     ids = _message_ids(app, "bench")
     started = time.perf_counter()
     worker = start_worker(env, log=workdir / "worker-throughput.log", threads=threads)
@@ -117,6 +134,7 @@ def measure_throughput(app, env: dict, log: Path, messages: int, workdir: Path, 
                 break
             time.sleep(0.05)
         finished = time.perf_counter()
+        worker_cpu = _cpu_seconds(worker.pid)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)
@@ -125,7 +143,8 @@ def measure_throughput(app, env: dict, log: Path, messages: int, workdir: Path, 
     return {"messages": messages, "threads": threads, "delivered": delivered, "queue_s": queue_seconds,
             "worker_start_s": (first or finished) - started, "deliver_s": deliver_seconds,
             "per_second": delivered / deliver_seconds if deliver_seconds else 0.0,
-            "total_s": queue_seconds + (finished - started)}
+            "total_s": queue_seconds + (finished - started), "queue_cpu_ms": 1000 * queue_cpu / messages,
+            "worker_cpu_ms": 1000 * worker_cpu / max(delivered, 1), "load": f"{load_before} -> {_load()}"}
 
 
 def measure_kill(app, env: dict, log: Path, messages: int, workdir: Path) -> dict:  # noqa: ANN001
@@ -196,6 +215,8 @@ def _report_throughput(database: str, row: dict) -> None:
           f"{row['per_second']:.0f} messages/s; queueing {row['queue_s']:.1f} s, worker start-up "
           f"{row['worker_start_s']:.1f} s, delivery {row['deliver_s']:.1f} s, total {row['total_s']:.1f} s "
           f"(target < {TARGET_SECONDS} s: {verdict})", flush=True)
+    print(f"{database}: CPU per message: rendering and queueing {row['queue_cpu_ms']:.1f} ms, worker (incl. its "
+          f"start-up) {row['worker_cpu_ms']:.1f} ms; load average {row['load']} on {os.cpu_count()} CPUs", flush=True)
 
 
 def _report_kill(database: str, row: dict) -> None:

@@ -78,6 +78,20 @@ def unsuppress(address: str) -> bool:
     return True
 
 
+def forget_address(address: str) -> int:
+    """Erasure: delete the messages to an address (their bodies hold personal data); the caller commits.
+
+    A message a worker is sending at this moment is left to finish. The suppression list keeps only a hash, so
+    an address that unsubscribed stays unsubscribed. Returns how many messages were deleted."""
+    from sqlalchemy import delete
+
+    result = db.session.execute(
+        delete(OutgoingMail).where(OutgoingMail.to_address == normalise_address(address),
+                                   OutgoingMail.status != "sending")
+        .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
 def message_id_for(dedupe_key: str, sender: str) -> str:
     """The Message-ID, derived from the dedupe key: two copies of one message carry the same id."""
     from email.utils import parseaddr

@@ -176,3 +176,15 @@ def test_a_second_job_for_a_sent_row_sends_nothing(app, ctx, smtp_server, drain_
     delivery.deliver(row.id)  # a duplicate job (e.g. from the sweep)
     drain_mail(app)
     assert len(smtp_server.messages) == 1
+
+
+def test_forget_address_deletes_the_messages_but_keeps_the_suppression(app, ctx, drain_mail):
+    _queue(1)
+    _queue(2, to="hanako@example.jp")
+    db.session.commit()
+    drain_mail(app)
+    mail.suppress("taro@example.jp", "unsubscribe")
+    assert mail.forget_address("Taro@example.jp") == 1
+    db.session.commit()
+    assert db.session.scalars(select(OutgoingMail.to_address)).all() == ["hanako@example.jp"]
+    assert mail.is_suppressed("taro@example.jp")
