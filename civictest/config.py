@@ -85,6 +85,9 @@ class Config:
     SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
     SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", 3 * 365 + 1))
+    # Which pages this host serves: "resident" (the internet side), "staff" (the office network) or "both"
+    # (default). The blueprints of the other side answer 404 (civictest/__init__.py, BLUEPRINT_SIDES).
+    CIVICTEST_SERVE = os.environ.get("CIVICTEST_SERVE", "both")
 
 
 class ConfigError(ValueError):
@@ -144,6 +147,7 @@ class TestConfig(Config):
     SENTRY_DSN = ""
     LOG_FORMAT = "text"
     TRUSTED_HOSTS = None
+    CIVICTEST_SERVE = "both"
 
 
 def pick_config() -> type[Config]:

@@ -13,7 +13,7 @@ from civictest.models import Finding, Participant, User
 ROLES = ["anonymous", "resident", "facilitator", "other_team", "service_team", "product_owner", "admin"]
 # Who may use each blueprint (None: everyone, no login needed).
 BLUEPRINT_ROLES = {
-    "public": None, "participate": None, "static": None,
+    "public": None, "site": None, "participate": None, "static": None,
     "auth": None,
     "manage": {"service_team", "admin"},
     "review": {"service_team", "admin"},
@@ -23,7 +23,7 @@ BLUEPRINT_ROLES = {
 }
 ENDPOINT_ROLES = {
     "auth.logout": {"facilitator", "other_team", "service_team", "product_owner", "admin"},
-    "public.staff_home": {"facilitator", "other_team", "service_team", "product_owner", "admin"},
+    "auth.staff_home": {"facilitator", "other_team", "service_team", "product_owner", "admin"},
     "manage.edit_department": {"admin"}, "manage.new_service": {"admin"}, "manage.users": {"admin"},
     "manage.edit_user": {"admin"}, "manage.audit_log": {"admin"},
     "api.openapi_document": None, "api.docs": None,  # the API's description holds no data
