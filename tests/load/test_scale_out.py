@@ -18,23 +18,27 @@ import random
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import redis
 from helpers import csrf_token, make_user
 from load.harness import Browser, Stats, exactly_once_problems, join_and_fill_profile
-from load.servers import NGINX, Gunicorn, Nginx, seed_study
+from load.servers import NGINX, ROOT, SECRET_KEY, Gunicorn, Nginx, seed_study
 from load.test_exactly_once import TASKS, Run, _answer_task, _guarded, _read_back
+from sqlalchemy import text
 
 from civictest.config import env_flag
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-RESIDENTS = 160
+RESIDENTS = 120
 WORKERS = 2  # per app server
 KILL_AFTER = 0.3
 DEADLINE_SECONDS = 120
@@ -42,6 +46,58 @@ REDIS_URI = "redis://127.0.0.1:6379/12"  # a database of its own (tests/test_rat
 LOGIN_LIMIT = 10  # civictest/auth/views.py: 10 posts a minute per e-mail address
 EXTRA = 4
 STAFF_EMAIL = "scale-admin@example.jp"
+MAILS = 20  # queued by a separate process after the load; the worker (Redis queue) must send each once
+QUEUE_MAIL = """
+from app import app
+from civictest.extensions import db
+from civictest.mail import queue_mail
+with app.app_context():
+    for number in range({mails}):
+        queue_mail(kind="scale-out", dedupe_key=f"scale-out-{{number}}", to=f"resident{{number}}@example.jp",
+                   subject="テスト", text="スケールアウトのテスト")
+    db.session.commit()
+"""
+
+
+class Worker:
+    """`flask --app app worker` (the job queue's consumer) on the shared database and Redis; mail goes to files."""
+
+    def __init__(self, database_url: str, workdir: Path, env: dict):
+        workdir.mkdir()
+        self.outbox = workdir / "outbox"
+        self.env = {**os.environ, **env, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY,
+                    "MAIL_OUTBOX_DIR": str(self.outbox), "MAIL_SERVER": "", "PYTHONUNBUFFERED": "1"}
+        self.log_path = workdir / "worker.log"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"], cwd=ROOT,
+                                     env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def queue_mails(self, count: int) -> None:
+        """Queue mail from another process, as the app servers do (same database, same Redis queue)."""
+        done = subprocess.run([sys.executable, "-c", QUEUE_MAIL.format(mails=count)], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+
+    def wait_sent(self, count: int, timeout: float = 60) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            if len(self.sent_files()) >= count:
+                break
+            time.sleep(0.2)
+        return len(self.sent_files())
+
+    def sent_files(self) -> list[Path]:
+        return sorted(self.outbox.glob("*.eml")) if self.outbox.exists() else []
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log.close()
 
 
 def _needs(condition: bool, reason: str) -> None:
@@ -68,7 +124,8 @@ def redis_prefix():
 
 @pytest.fixture
 def cluster(scratch_db, redis_prefix, tmp_path):
-    """(nginx, server A, server B) on one fresh PostgreSQL database and one Redis prefix; all stopped afterwards."""
+    """(nginx, server A, server B, worker) on one fresh PostgreSQL database and one Redis prefix (rate limits and
+    the job queue); all stopped afterwards."""
     if not scratch_db.is_postgres:
         pytest.skip("runs in the PostgreSQL pass (DATABASE_URL=postgresql+psycopg://...): two app servers share "
                     "one PostgreSQL database; SQLite is one machine's database")
@@ -79,18 +136,21 @@ def cluster(scratch_db, redis_prefix, tmp_path):
         make_user("admin", [], STAFF_EMAIL)
 
     scratch_db.prepare(seed)
-    env = {"RATELIMIT_STORAGE_URI": REDIS_URI, "RATELIMIT_KEY_PREFIX": redis_prefix, "PROXY_FIX_X_FOR": "1"}
+    env = {"RATELIMIT_STORAGE_URI": REDIS_URI, "RATELIMIT_KEY_PREFIX": redis_prefix, "PROXY_FIX_X_FOR": "1",
+           "JOBS_REDIS_URL": REDIS_URI, "JOBS_NAME": redis_prefix}
     started = []
     try:
         for name in ("a", "b"):
             (tmp_path / name).mkdir()
             started.append(Gunicorn(scratch_db.url, tmp_path / name, workers=WORKERS, extra_env=env))
-        for server in started:
+        worker = Worker(scratch_db.url, tmp_path / "worker", env)
+        started.append(worker)
+        for server in started[:2]:
             server.wait_ready()
-        proxy = Nginx(tmp_path / "nginx", [server.base for server in started])
+        proxy = Nginx(tmp_path / "nginx", [server.base for server in started[:2]])
         started.append(proxy)
         proxy.wait_ready()
-        yield proxy, started[0], started[1]
+        yield proxy, started[0], started[1], worker
     finally:
         for part in reversed(started):
             part.stop()
@@ -136,7 +196,7 @@ def _resident(base: str, stats: Stats, run: Run, number: int, deadline: float) -
 
 
 def test_two_servers_behind_nginx_share_database_limits_and_sessions(cluster, scratch_db, figures):
-    proxy, server_a, server_b = cluster
+    proxy, server_a, server_b, worker = cluster
 
     # Sessions: log in on A, use the cookie as it is on B (same SECRET_KEY, sessions in signed cookies).
     staff = Browser(server_a.base, Stats())
@@ -196,3 +256,17 @@ def test_two_servers_behind_nginx_share_database_limits_and_sessions(cluster, sc
     assert sorted(commented) == sorted(run.with_comment & acknowledged_keys), "one comment per commented answer"
     assert stale == []
     assert re.search(r"POST /participate/tasks/\d+ 302 " + re.escape(server_b.base), "\n".join(proxy.access_lines()))
+
+    # The worker beside them: mail queued by another process on the shared database and Redis queue is sent once.
+    worker.queue_mails(MAILS)
+    sent = worker.wait_sent(MAILS)
+    figures(f"worker (flask --app app worker, queue on Redis): {MAILS} mails queued, {sent} sent")
+    assert sent == MAILS, f"{sent} of {MAILS} sent; worker log:\n{worker.log_path.read_text()[-2000:]}"
+    engine = scratch_db.engine()
+    try:
+        with engine.connect() as connection:
+            statuses = dict(connection.execute(text(
+                "SELECT status, COUNT(*) FROM outgoing_mail GROUP BY status")).all())
+    finally:
+        engine.dispose()
+    assert statuses == {"sent": MAILS}, statuses
