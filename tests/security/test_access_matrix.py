@@ -8,6 +8,7 @@ from helpers import RESIDENT_CODE, join_and_consent, login, make_service, make_s
 from sqlalchemy import select
 
 from civictest.extensions import db
+from civictest.mail import unsubscribe
 from civictest.models import Finding, Participant, User
 
 ROLES = ["anonymous", "resident", "facilitator", "other_team", "service_team", "product_owner", "admin"]
@@ -60,6 +61,7 @@ def _params(rule, world, participant_id: int) -> dict:  # noqa: ANN001
         "session_id": world["session"].id, "participant_id": participant_id, "position": 1,
         "finding_id": world["finding"].id, "department_id": service.department_id,
         "user_id": world["users"]["facilitator"].id, "invite_code": RESIDENT_CODE,
+        "token": unsubscribe.token_for("resident@example.jp"),  # /mail/unsubscribe/<token> (mail branch)
     }
     missing = set(rule.arguments) - set(known)
     if missing:
