@@ -143,10 +143,10 @@ def cluster(scratch_db, redis_prefix, tmp_path):
         for name in ("a", "b"):
             (tmp_path / name).mkdir()
             started.append(Gunicorn(scratch_db.url, tmp_path / name, workers=WORKERS, extra_env=env))
-        worker = Worker(scratch_db.url, tmp_path / "worker", env)
+        for server in started:
+            server.wait_ready(timeout=150)  # a bound for a hung server; a busy CI box takes a while to import
+        worker = Worker(scratch_db.url, tmp_path / "worker", env)  # started after, to leave the CPU to the servers
         started.append(worker)
-        for server in started[:2]:
-            server.wait_ready()
         proxy = Nginx(tmp_path / "nginx", [server.base for server in started[:2]])
         started.append(proxy)
         proxy.wait_ready()
