@@ -10,6 +10,7 @@ page) point at the public site.
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 
 def serves(side: str) -> bool:
@@ -23,8 +24,20 @@ def install(app: Flask, not_served: set[str]) -> None:
     if not not_served:
         return
 
+    def blueprint_of_wrong_method() -> str | None:
+        """A request with a method the route does not take has no rule (routing failed with 405): the blueprint
+        of the route its path matches, so that the other side's routes are 404 for every method."""
+        error = request.routing_exception
+        if not isinstance(error, MethodNotAllowed) or not error.valid_methods:
+            return None
+        try:
+            endpoint, _ = current_app.create_url_adapter(request).match(method=error.valid_methods[0])
+        except HTTPException:
+            return None
+        return endpoint.rpartition(".")[0] or None
+
     def other_side_is_not_here() -> None:
-        if request.blueprint in not_served:
+        if (request.blueprint or blueprint_of_wrong_method()) in not_served:
             abort(404)
 
     # First of all before-request functions: CSRF, rate limits and logins never see the other side's requests.

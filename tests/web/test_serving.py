@@ -79,6 +79,8 @@ def test_resident_host_serves_resident_pages_and_404s_every_staff_route(app, app
     assert len(staff_urls) > 50 and ("POST", "/auth/login") in staff_urls
     answers = {(method, url): client.open(url, method=method).status_code for method, url in staff_urls}
     assert {key: status for key, status in answers.items() if status != 404} == {}
+    assert client.delete("/compare/").status_code == 404, "a wrong method on a staff route is a 404 too, not a 405"
+    assert client.delete("/resume").status_code == 405, "(on a route of this side it stays a 405)"
     home = client.get("/").get_data(as_text=True)
     assert 'action="/join"' in home and "/auth/login" not in home, "no staff login link on the residents' host"
     join_and_consent(client)  # a resident can take part
@@ -100,6 +102,7 @@ def test_staff_host_serves_staff_pages_and_404s_every_resident_route(app, app_se
     answers = {(method, url): client.open(url, method=method).status_code for method, url in resident_urls}
     assert {key: status for key, status in answers.items() if status != 404} == {}
     assert client.get(f"/join/{RESIDENT_CODE}").status_code == 404
+    assert client.get("/participate/finish").status_code == 404, "a wrong method on a resident route is a 404 too"
     home = client.get("/").get_data(as_text=True)
     assert "/auth/login" in home and 'action="/join"' not in home, "no code box on the staff host"
     assert login(client, admin).status_code == 302
