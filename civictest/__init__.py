@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from civictest.config import Config, check_open_data_lg_code, pick_config
+from civictest.config import Config, ConfigError, check_open_data_lg_code, pick_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +49,10 @@ def _configure(app: Flask, config: type[Config] | dict | None) -> None:
         app.config.update(config)
     # Checked here, at start-up: a wrong code would otherwise vanish from every open-data row.
     app.config["OPEN_DATA_LG_CODE"] = check_open_data_lg_code(app.config.get("OPEN_DATA_LG_CODE"))
+    serve = str(app.config.get("CIVICTEST_SERVE") or "both").strip().lower()
+    if serve not in SERVE_CHOICES:
+        raise ConfigError(f"CIVICTEST_SERVE={serve!r}: expected one of {', '.join(SERVE_CHOICES)}")
+    app.config["CIVICTEST_SERVE"] = serve
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(app)
 
@@ -89,6 +93,25 @@ def _init_extensions(app: Flask) -> None:
     jobs.bind(app)
 
 
+# Which side of a split deployment serves each blueprint (CIVICTEST_SERVE=resident|staff|both): residents come from
+# the internet, staff from the office network (LGWAN), each side possibly on its own host. A blueprint that is in no
+# list stops the app at start-up (and tests/web/test_serving.py names it): every new blueprint must be classified.
+BLUEPRINT_SIDES = {
+    "resident": ("public", "participate"),
+    "staff": ("auth", "manage", "facilitate", "review", "compare", "api"),
+    "both": ("site",),  # home page, health check, accessibility statement
+}
+SERVE_CHOICES = ("resident", "staff", "both")
+
+
+def blueprint_side(name: str) -> str:
+    """"resident", "staff" or "both" for a blueprint's name; RuntimeError for one in no list of BLUEPRINT_SIDES."""
+    for side, names in BLUEPRINT_SIDES.items():
+        if name in names:
+            return side
+    raise RuntimeError(f"blueprint {name!r} is not classified: add it to BLUEPRINT_SIDES in civictest/__init__.py")
+
+
 def _register_blueprints(app: Flask) -> None:
     from civictest.api import bp as api_bp
     from civictest.auth import bp as auth_bp
@@ -97,7 +120,17 @@ def _register_blueprints(app: Flask) -> None:
     from civictest.manage import bp as manage_bp
     from civictest.participate import bp as participate_bp
     from civictest.public import bp as public_bp
+    from civictest.public import site_bp
     from civictest.review import bp as review_bp
+    from civictest.web import serving
 
-    for bp in (public_bp, auth_bp, manage_bp, participate_bp, facilitate_bp, review_bp, compare_bp, api_bp):
-        app.register_blueprint(bp)
+    blueprints = (site_bp, public_bp, auth_bp, manage_bp, participate_bp, facilitate_bp, review_bp, compare_bp,
+                  api_bp)
+    served = app.config["CIVICTEST_SERVE"]
+    not_served = set()
+    for bp in blueprints:
+        side = blueprint_side(bp.name)  # every blueprint is classified, whatever this host serves
+        app.register_blueprint(bp)  # registered on every host, so that url_for builds links to the other side
+        if served != "both" and side not in (served, "both"):
+            not_served.add(bp.name)
+    serving.install(app, not_served)

@@ -86,6 +86,9 @@ class Config:
     SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
     SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", 3 * 365 + 1))
+    # Which pages this host serves: "resident" (the internet side), "staff" (the office network) or "both"
+    # (default). The blueprints of the other side answer 404 (civictest/__init__.py, BLUEPRINT_SIDES).
+    CIVICTEST_SERVE = os.environ.get("CIVICTEST_SERVE", "both")
 
     # Background jobs (civictest/jobs.py, Huey): a SQLite file in instance/ by default, Redis when the URL is set.
     JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")
@@ -169,6 +172,7 @@ class TestConfig(Config):
     SENTRY_DSN = ""
     LOG_FORMAT = "text"
     TRUSTED_HOSTS = None
+    CIVICTEST_SERVE = "both"
     # Jobs in a SQLite file of this test run; mail to the outbox of this run unless a test sets MAIL_SERVER.
     JOBS_REDIS_URL = ""
     JOBS_SQLITE_PATH = str(_TEST_DIR / "jobs.sqlite3")

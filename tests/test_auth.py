@@ -82,7 +82,7 @@ def test_a_next_with_line_breaks_or_backslashes_is_not_followed(client, app, ctx
         browser = app.test_client()
         response = post_form(browser, "/auth/login", {"email": user.email, "password": PASSWORD, "next": target})
         assert response.status_code == 302, repr(target)
-        assert response.headers["Location"] == "/staff" and "Set-Cookie: x" not in str(response.headers)
+        assert response.headers["Location"] == "/auth/staff" and "Set-Cookie: x" not in str(response.headers)
     browser = app.test_client()
     response = post_form(browser, "/auth/login", {"email": user.email, "password": PASSWORD,
                                                  "next": "/manage/users?x=1"})

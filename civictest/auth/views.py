@@ -10,6 +10,13 @@ from civictest.extensions import db, limiter
 from civictest.security import audit
 from civictest.services import accounts
 
+STAFF_START_PAGES = {
+    "admin": "compare.index",
+    "service_team": "review.index",
+    "product_owner": "compare.index",
+    "facilitator": "facilitate.index",
+}
+
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after login (no open redirect). Browsers read a backslash as
@@ -18,7 +25,7 @@ def _safe_next(target: str | None) -> str:
     if (target and target.startswith("/") and target.isprintable() and " " not in target and "\\" not in target
             and not target.startswith("//") and not urlsplit(target).netloc):
         return target
-    return url_for("public.staff_home")
+    return url_for("auth.staff_home")
 
 
 def _account_key() -> str:
@@ -59,3 +66,10 @@ def logout():
     session.clear()
     flash(_("ログアウトしました"))
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/staff")
+@login_required
+def staff_home():
+    """Where a staff member lands after login: their role's start page."""
+    return redirect(url_for(STAFF_START_PAGES.get(current_user.role, "site.home")))

@@ -1,23 +1,10 @@
-from flask import abort, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from sqlalchemy import text
+"""Resident-side public pages: the home page's code box and the published fixes page."""
+from flask import abort, redirect, render_template, request, url_for
 
 from civictest.extensions import db
 from civictest.models import Service
 from civictest.public import bp
 from civictest.reporting.review import published_fixes
-
-STAFF_START_PAGES = {
-    "admin": "compare.index",
-    "service_team": "review.index",
-    "product_owner": "compare.index",
-    "facilitator": "facilitate.index",
-}
-
-
-@bp.route("/")
-def home():
-    return render_template("public/home.html")
 
 
 @bp.route("/join", methods=["GET"])
@@ -25,14 +12,8 @@ def join_by_code():
     """The home page's code box: a code typed by hand goes to its join page."""
     code = request.args.get("code", "").strip().upper()
     if not code:
-        return redirect(url_for("public.home"))
+        return redirect(url_for("site.home"))
     return redirect(url_for("participate.join", invite_code=code))
-
-
-@bp.route("/staff")
-@login_required
-def staff_home():
-    return redirect(url_for(STAFF_START_PAGES.get(current_user.role, "public.home")))
 
 
 @bp.route("/services/<int:service_id>/fixes")
@@ -43,19 +24,3 @@ def you_said_we_did(service_id: int):
         abort(404)
     return render_template("public/fixes.html", service=service, fixes=published_fixes(service))
 
-
-@bp.route("/healthz")
-def healthz():
-    """200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        db.session.rollback()
-        return jsonify(status="degraded", database="unavailable"), 503
-    return jsonify(status="ok", database="ok")
-
-
-@bp.route("/accessibility")
-def accessibility():
-    """ウェブアクセシビリティ方針: target level, scope, how it is tested, known issues, contact."""
-    return render_template("public/accessibility.html")

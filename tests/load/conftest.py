@@ -50,9 +50,14 @@ def figures(request):
     return lambda line: lines.append(f"{request.node.name}: {line}")
 
 
+PRINTED = pytest.StashKey[bool]()
+
+
 def pytest_terminal_summary(terminalreporter, config):  # noqa: ANN001, ANN201
+    """Also tests/deploy/conftest.py's hook: whichever runs first prints the figures, once."""
     lines = config.stash.get(FIGURES, [])
-    if lines:
+    if lines and not config.stash.get(PRINTED, False):
+        config.stash[PRINTED] = True
         terminalreporter.section("load and fault test figures")
         for line in lines:
             terminalreporter.write_line(line)

@@ -61,8 +61,12 @@ class Stats:
 class Browser:
     """A resident's browser: a cookie jar, and a resubmit (same form data) after a dropped connection or a 503."""
 
-    def __init__(self, base: str, stats: Stats, max_tries: int = 12, deadline: float | None = None):
+    def __init__(self, base: str, stats: Stats, max_tries: int = 12, deadline: float | None = None,
+                 resend_on: tuple[int, ...] = (503,)):
         self.base, self.stats, self.max_tries = base, stats, max_tries
+        # Statuses after which the same form is sent again: 503 (busy); behind a proxy also 502/504, what nginx
+        # answers when the app server it had passed the request to died (a person would press submit again).
+        self.resend_on = resend_on
         self.deadline = deadline
         self.cookies: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -88,8 +92,8 @@ class Browser:
                     self.stats.connection_errors[type(error).__name__] += 1
                 time.sleep(0.05 * (attempt + 1))
                 continue
-            if status == 503:
-                if "retry-after" not in headers:
+            if status in self.resend_on:
+                if status == 503 and "retry-after" not in headers:
                     self.stats.count(unavailable_without_retry_after=1)
                 # A browser user would wait Retry-After seconds; capped so the test stays short.
                 time.sleep(min(float(headers.get("retry-after", 1)), 0.3))

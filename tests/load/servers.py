@@ -283,3 +283,87 @@ def _no_control_socket() -> list[str]:
     from gunicorn.config import Config
 
     return ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
+
+
+# -- nginx -------------------------------------------------------------------------------------
+
+NGINX = "/usr/sbin/nginx"
+NGINX_TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+
+
+def nginx_prefix_directives(prefix: Path) -> tuple[str, str]:
+    """(main-context, http-context) directives that keep an nginx run inside `prefix`: pid, logs, temp files."""
+    main = f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log warn;\n"
+    http = "".join(f"{name}_temp_path {prefix}/{name};\n" for name in NGINX_TEMP_DIRS)
+    return main, http + f"access_log {prefix}/access.log;\n"
+
+
+def make_nginx_prefix(prefix: Path) -> None:
+    prefix.mkdir(parents=True, exist_ok=True)
+    for name in NGINX_TEMP_DIRS:
+        (prefix / name).mkdir(exist_ok=True)
+        (prefix / name).chmod(0o777)  # nginx's workers drop to `nobody` when the master runs as root
+
+
+class Nginx:
+    """Debian's nginx in front of `upstreams` (host:port), with a generated config under `prefix`; the
+    proxy settings are those of deploy/nginx/civictest.conf (headers, timeouts, next upstream on error)."""
+
+    def __init__(self, prefix: Path, upstreams: list[str]):
+        make_nginx_prefix(prefix)
+        self.prefix, self.port = prefix, free_port()
+        main, http_paths = nginx_prefix_directives(prefix)
+        servers = "".join(f"    server {address} max_fails=1 fail_timeout=10s;\n" for address in upstreams)
+        self.config = prefix / "nginx.conf"
+        self.config.write_text(
+            f"{main}worker_processes 1;\ndaemon off;\nevents {{ worker_connections 2048; }}\n"
+            "http {\n"
+            "  log_format upstream '$request_method $uri $status $upstream_addr $upstream_status';\n"
+            f"  {http_paths.replace('access.log;', 'access.log upstream;')}\n"
+            f"  upstream civictest {{\n{servers}  }}\n"
+            "  server {\n"
+            f"    listen 127.0.0.1:{self.port};\n"
+            f"    include {ROOT / 'deploy/nginx/proxy_params.conf'};\n"
+            "    location / { proxy_pass http://civictest; }\n"
+            "  }\n"
+            "}\n")
+        self.log_path = prefix / "nginx.out"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(self.config)], stdout=self._log,
+                                     stderr=subprocess.STDOUT)
+
+    @property
+    def base(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"nginx exited early: {self.log_path.read_text()}"
+                                   f"{(self.prefix / 'error.log').read_text() if (self.prefix / 'error.log').exists() else ''}")
+            if _healthz(self.base) == 200:
+                return
+            time.sleep(0.1)
+        raise TimeoutError("nginx not ready")
+
+    def access_lines(self) -> list[str]:
+        path = self.prefix / "access.log"
+        return path.read_text(errors="replace").splitlines() if path.exists() else []
+
+    def stop(self) -> None:
+        """SIGQUIT (graceful) to our own master, SIGKILL after 5 s."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log.close()
+
+
+def nginx_test(config: Path, prefix: Path) -> subprocess.CompletedProcess:
+    """`nginx -t -p prefix -c config`: checks a configuration without serving (no root needed for the paths)."""
+    return subprocess.run([NGINX, "-t", "-q", "-p", str(prefix), "-c", str(config)], capture_output=True, text=True,
+                          timeout=30)

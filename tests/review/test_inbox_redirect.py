@@ -8,7 +8,7 @@ from civictest.extensions import db
 from civictest.models import Tag
 
 
-@pytest.mark.parametrize("extra", ["&service_id=999", "&endpoint=public.home", "&_external=1&_scheme=javascript",
+@pytest.mark.parametrize("extra", ["&service_id=999", "&endpoint=site.home", "&_external=1&_scheme=javascript",
                                    "&_anchor=x", "&_method=GET"])
 def test_tagging_with_url_for_names_in_the_query_redirects_to_the_same_inbox(client, world, add_comment, extra):
     comment = add_comment(world.first, "ボタンが見つからない")

@@ -8,12 +8,13 @@ from helpers import RESIDENT_CODE, join_and_consent, login, make_service, make_s
 from sqlalchemy import select
 
 from civictest.extensions import db
+from civictest.mail import unsubscribe
 from civictest.models import Finding, Participant, User
 
 ROLES = ["anonymous", "resident", "facilitator", "other_team", "service_team", "product_owner", "admin"]
 # Who may use each blueprint (None: everyone, no login needed).
 BLUEPRINT_ROLES = {
-    "public": None, "participate": None, "static": None,
+    "public": None, "site": None, "participate": None, "static": None,
     "auth": None,
     "manage": {"service_team", "admin"},
     "review": {"service_team", "admin"},
@@ -23,7 +24,7 @@ BLUEPRINT_ROLES = {
 }
 ENDPOINT_ROLES = {
     "auth.logout": {"facilitator", "other_team", "service_team", "product_owner", "admin"},
-    "public.staff_home": {"facilitator", "other_team", "service_team", "product_owner", "admin"},
+    "auth.staff_home": {"facilitator", "other_team", "service_team", "product_owner", "admin"},
     "manage.edit_department": {"admin"}, "manage.new_service": {"admin"}, "manage.users": {"admin"},
     "manage.edit_user": {"admin"}, "manage.audit_log": {"admin"},
     "api.openapi_document": None, "api.docs": None,  # the API's description holds no data
@@ -60,6 +61,7 @@ def _params(rule, world, participant_id: int) -> dict:  # noqa: ANN001
         "session_id": world["session"].id, "participant_id": participant_id, "position": 1,
         "finding_id": world["finding"].id, "department_id": service.department_id,
         "user_id": world["users"]["facilitator"].id, "invite_code": RESIDENT_CODE,
+        "token": unsubscribe.token_for("resident@example.jp"),  # /mail/unsubscribe/<token> (mail branch)
     }
     missing = set(rule.arguments) - set(known)
     if missing:
