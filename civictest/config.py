@@ -85,6 +85,12 @@ class Config:
     SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
     SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", 3 * 365 + 1))
+    # The tester panel's fatigue rule (one city per deployment): at most this many tests per member in any
+    # 365 days, and no invitation within this many days of the member's last test.
+    PANEL_MAX_TESTS_PER_YEAR = int(os.environ.get("PANEL_MAX_TESTS_PER_YEAR", 4))
+    PANEL_COOLOFF_DAYS = int(os.environ.get("PANEL_COOLOFF_DAYS", 60))
+    # How long the link in a panel confirmation e-mail works.
+    PANEL_CONFIRM_HOURS = int(os.environ.get("PANEL_CONFIRM_HOURS", 48))
 
 
 class ConfigError(ValueError):

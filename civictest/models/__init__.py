@@ -1,6 +1,9 @@
 """Database models: columns, relationships and small invariants. No reports, no url_for."""
 from civictest.models.catalog import Department, Iteration, Service, Study, StudyTask, Task
 from civictest.models.findings import Finding, FindingEvent, Tag
+from civictest.models.panel import (
+    PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, ScreenerQuestion,
+)
 from civictest.models.publication import PublishedSnapshot
 from civictest.models.responses import (
     Attempt, AttemptTally, Comment, CommentTally, ParticipantTally, QuestionnaireResponse, QuestionnaireTally,
@@ -11,6 +14,7 @@ from civictest.models.staff import AuditEvent, User
 
 __all__ = [
     "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
-    "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "SegmentTally", "Service", "Study", "StudyTask",
+    "PanelInvitation", "PanelMember", "PanelMonthlyCount", "PanelQuota", "PanelRound",
+    "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "ScreenerQuestion", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
 ]
