@@ -14,3 +14,4 @@ def _access_rule() -> None:
 from civictest.manage import views  # noqa: E402,F401
 from civictest.manage import imports  # noqa: E402,F401
 from civictest.manage import exports  # noqa: E402,F401
+from civictest.manage import panel_views  # noqa: E402,F401

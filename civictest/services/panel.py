@@ -27,7 +27,8 @@ from civictest.models import (
 )
 from civictest.models.base import utcnow
 from civictest.models.panel import AVAILABILITY, PANEL_LANGUAGES
-from civictest.panel_selection import Candidate, Quota, Selection, cell_key, select as select_members
+from civictest.panel_selection import Candidate, Quota, Selection, cell_key, parse_cell_key
+from civictest.panel_selection import select as select_members
 from civictest.services.errors import InvalidInput, NotFound
 
 PROFILE_FIELDS = ("age_band", "device", "online_frequency")
@@ -222,6 +223,10 @@ def _send_member_link(member: PanelMember) -> None:
 
 
 # ---- quotas and screeners ----------------------------------------------------------------------------------
+
+def parse_cell(key: str) -> dict:
+    return parse_cell_key(key)
+
 
 def study_for_session(code: str) -> TestSession:
     from civictest.services.participation import find_session
