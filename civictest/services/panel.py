@@ -234,14 +234,15 @@ def study_for_session(code: str) -> TestSession:
     return find_session(code, must_be_open=False)
 
 
-def set_quotas(study: Study, quotas: list[dict]) -> None:
+def set_quotas(study: Study, quotas: list[dict], *, commit: bool = True) -> None:
     """Replace a study's quotas: [{"cell": {...}, "count": n} or {"cell": {...}, "share": 0.25}]."""
     db.session.execute(delete(PanelQuota).where(PanelQuota.study_id == study.id))
     for quota in quotas:
         cell = {str(k): str(v) for k, v in quota["cell"].items()}
         db.session.add(PanelQuota(study_id=study.id, cell=cell, cell_key=cell_key(cell),
                                   target_count=quota.get("count"), target_share=quota.get("share")))
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def quotas_of(study_id: int) -> list[PanelQuota]:
@@ -255,7 +256,7 @@ def screener_of(study_id: int) -> list[ScreenerQuestion]:
 
 
 def add_screener_question(study: Study, kind: str, text_ja: str, text_en: str, options: list[dict],
-                          eligible: list[str]) -> ScreenerQuestion:
+                          eligible: list[str], *, commit: bool = True) -> ScreenerQuestion:
     if kind not in ("single", "multiple") or not options or not set(eligible) <= {o["value"] for o in options}:
         raise InvalidInput("screener")
     position = (db.session.scalar(select(func.max(ScreenerQuestion.position))
@@ -263,7 +264,10 @@ def add_screener_question(study: Study, kind: str, text_ja: str, text_en: str, o
     question = ScreenerQuestion(study_id=study.id, position=position, kind=kind, text_ja=text_ja,
                                 text_en=text_en, options=options, eligible=eligible)
     db.session.add(question)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return question
 
 
