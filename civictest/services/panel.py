@@ -58,16 +58,20 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _path(endpoint: str, **values: object) -> str:
-    return current_app.url_map.bind("").build(endpoint, values)
-
-
 def absolute_url(endpoint: str, **values: object) -> str:
-    """An absolute URL for an e-mail (no request to take a host from): PUBLIC_BASE_URL, else localhost."""
+    """An absolute URL for an e-mail, built as mail's unsubscribe URL is: PUBLIC_BASE_URL, else the site URL,
+    else the current request's host, else http://localhost:5000 (the embedded demo)."""
+    from urllib.parse import urlsplit
+
+    from flask import has_request_context, request
+
     from civictest.web.urls import site_url
 
-    base = site_url() or "http://127.0.0.1:5000"
-    return base.rstrip("/") + _path(endpoint, **values)
+    base = current_app.config.get("PUBLIC_BASE_URL") or site_url() or (
+        request.host_url if has_request_context() else "http://localhost:5000")
+    parts = urlsplit(base)
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 # ---- registration ------------------------------------------------------------------------------------------
