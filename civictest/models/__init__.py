@@ -1,6 +1,7 @@
 """Database models: columns, relationships and small invariants. No reports, no url_for."""
 from civictest.models.catalog import Department, Iteration, Service, Study, StudyTask, Task
 from civictest.models.findings import Finding, FindingEvent, Tag
+from civictest.models.mail import MailSuppression, OutgoingMail
 from civictest.models.panel import (
     PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, ScreenerQuestion,
 )
@@ -14,7 +15,7 @@ from civictest.models.staff import AuditEvent, User
 
 __all__ = [
     "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
-    "PanelInvitation", "PanelMember", "PanelMonthlyCount", "PanelQuota", "PanelRound",
+    "MailSuppression", "OutgoingMail", "PanelInvitation", "PanelMember", "PanelMonthlyCount", "PanelQuota", "PanelRound",
     "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "ScreenerQuestion", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
 ]

@@ -2,7 +2,7 @@
 and invitations with hashed personal-link tokens, joins and leaves counted per month.
 
 Revision ID: 11ea44a18782
-Revises: 089bc5065117
+Revises: 354777cbe0e2
 Create Date: 2026-12-05 23:47:20.560523
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '11ea44a18782'
-down_revision = '089bc5065117'
+down_revision = '354777cbe0e2'
 branch_labels = None
 depends_on = None
 
