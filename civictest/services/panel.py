@@ -32,7 +32,6 @@ from civictest.panel_selection import select as select_members
 from civictest.services.errors import InvalidInput, NotFound
 
 PROFILE_FIELDS = ("age_band", "device", "online_frequency")
-HEADER_BREAKS = ("\r", "\n", "\x00", "\u2028", "\u2029", "\x85")
 
 
 # ---- links -------------------------------------------------------------------------------------------------
@@ -77,14 +76,14 @@ def absolute_url(endpoint: str, **values: object) -> str:
 # ---- registration ------------------------------------------------------------------------------------------
 
 def normalise_email(text: str | None) -> str:
-    """The address as stored: trimmed, domain lower-cased; InvalidInput for anything a header could not carry."""
-    address = (text or "").strip()
-    if not address or any(ch in address for ch in HEADER_BREAKS) or len(address) > 254:
-        raise InvalidInput("email")
-    local, at, domain = address.rpartition("@")
-    if not at or not local or "." not in domain or any(ch.isspace() or ch in "<>,;\"" for ch in address):
-        raise InvalidInput("email")
-    return f"{local}@{domain.lower()}"
+    """The address as stored (mail's normal form: one address, trimmed, lower-case); InvalidInput for anything
+    else, CR/LF and other header tricks included."""
+    from civictest.mail import normalise_address
+
+    try:
+        return normalise_address(text or "")
+    except ValueError as error:
+        raise InvalidInput("email") from error
 
 
 def clean_profile(answers: dict) -> dict:
@@ -109,7 +108,7 @@ def register(email: str, language: str, answers: dict) -> PanelMember | None:
     (pending) or a link to their page (active) instead, so the page never tells who is registered."""
     address = normalise_email(email)
     lang = language if language in ("ja", "en") else "ja"
-    member = db.session.scalar(select(PanelMember).where(func.lower(PanelMember.email) == address.lower()))
+    member = db.session.scalar(select(PanelMember).where(PanelMember.email == address))
     if member is not None and member.status == "active":
         _send_member_link(member)
         db.session.commit()
@@ -192,12 +191,12 @@ def erase(member: PanelMember) -> None:
 
 
 def _forget_address(address: str) -> None:
-    """The mail log keeps recipients; after erasure no stored message names the member."""
-    try:
-        from civictest.mail import forget_address
-    except ImportError:  # pragma: no cover - the mail package always provides it once merged
-        return
-    forget_address(address)
+    """The mail log keeps recipients: after erasure no stored message names the member (a queued one is then
+    never sent: the worker finds no row to claim). Suppressions are hashes and stay."""
+    from civictest.mail import normalise_address
+    from civictest.models import OutgoingMail
+
+    db.session.execute(delete(OutgoingMail).where(OutgoingMail.to_address == normalise_address(address)))
 
 
 def _count_month(column: str) -> None:
