@@ -66,10 +66,13 @@ def _panel_tokens(test_session) -> dict:  # noqa: ANN001
     db.session.add_all([member, panel_round])
     db.session.flush()
     db.session.add(PanelInvitation(member_id=member.id, session_id=test_session.id, round_id=panel_round.id,
-                                   token_hash=panel.token_hash("personal-token"), state="sent"))
+                                   token_hash=panel.token_hash("personal-token"), state="sent",
+                                   reminded_at=utcnow()))  # reminded already: the remind route keeps its token
     db.session.commit()
     member_token = panel.member_token(member)
-    return {"panel.confirm": panel.confirm_token(member), "panel.member": member_token,
+    from civictest.mail.unsubscribe import token_for
+
+    return {"public.mail_unsubscribe": token_for(member.email),"panel.confirm": panel.confirm_token(member), "panel.member": member_token,
             "panel.erase": member_token, "panel.personal_link": "personal-token"}
 
 
