@@ -14,18 +14,21 @@ Rules, in order:
 """
 from __future__ import annotations
 
+import heapq
 import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 ANY_CELL = ""  # the one cell when a study has no quotas
 QUOTA_DIMENSIONS = ("age_band", "municipality_code", "device", "online_frequency", "assistive_technology")
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One eligible-or-not member (a named tuple: 100,000 of them are built per selection)."""
+
     member_id: int
     profile: dict  # dimension -> value (None when not answered)
     tests_last_year: int = 0
@@ -92,37 +95,33 @@ def select(candidates: Iterable[Candidate], quotas: Sequence[Quota], count: int,
     wanted = targets(quotas, count)
     cells = {cell_key(q.cell): q.cell for q in quotas} or {ANY_CELL: {}}
     dims = sorted({dim for cell in cells.values() for dim in cell})
-    by_values = {tuple(str(cell.get(d)) if d in cell else None for d in dims): key for key, cell in cells.items()}
+    by_values = {tuple(str(cell[d]) if d in cell else None for d in dims): key for key, cell in cells.items()}
 
-    pools: dict[str, list[Candidate]] = {key: [] for key in cells}
+    # Each pool holds (preference, candidate): never tested first (-inf), then the longest since the last
+    # test; a seeded random number breaks ties. Only the best `places` of a pool are ever sorted.
+    pools: dict[str, list[tuple[float, float, int, Candidate]]] = {key: [] for key in cells}
     shuffle = random.Random(seed)
+    cutoff = now - timedelta(days=cooloff_days)
     for candidate in candidates:
-        if candidate.member_id in excluded:
+        if candidate.member_id in excluded or candidate.tests_last_year >= max_tests_per_year:
             continue
-        if not is_eligible(candidate, now, max_tests_per_year, cooloff_days):
+        last = candidate.last_tested_at
+        if last is not None and last > cutoff:
             continue
-        values = tuple(str(candidate.profile.get(d)) if candidate.profile.get(d) is not None else "" for d in dims)
-        key = by_values.get(values)
+        get = candidate.profile.get
+        key = by_values.get(tuple([get(d) or "" for d in dims]))
         if key is None:
             key = _partial_match(candidate.profile, cells)
         if key is not None:
-            pools[key].append(candidate)
-    ties = {key: {c.member_id: shuffle.random() for c in pool} for key, pool in pools.items()}
-    never = datetime.min.replace(tzinfo=now.tzinfo)
-    for key, pool in pools.items():
-        pool.sort(key=lambda c, t=ties[key]: (c.last_tested_at is not None, c.last_tested_at or never,
-                                              t[c.member_id]))
-
+            preference = -math.inf if last is None else last.timestamp()
+            pools[key].append((preference, shuffle.random(), candidate.member_id, candidate))
     result = Selection(targets=wanted, eligible={key: len(pool) for key, pool in pools.items()})
     order = sorted(wanted, key=lambda key: (len(pools.get(key, ())) / wanted[key] if wanted[key] else math.inf, key))
     for key in order:
-        taken = 0
-        for candidate in pools.get(key, ()):
-            if taken >= wanted[key] or len(result.chosen) >= count:
-                break
-            result.chosen.append((candidate.member_id, key))
-            taken += 1
-        result.filled[key] = taken
+        room = min(wanted[key], count - len(result.chosen))
+        best = heapq.nsmallest(room, pools.get(key, ())) if room > 0 else []
+        result.chosen.extend((entry[3].member_id, key) for entry in best)
+        result.filled[key] = len(best)
     return result
 
 

@@ -12,7 +12,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
@@ -299,16 +299,14 @@ def candidates(now: datetime) -> list[Candidate]:
         PanelMember.id, PanelMember.age_band, PanelMember.municipality_code, PanelMember.device,
         PanelMember.online_frequency, PanelMember.assistive_technology, PanelMember.last_tested_at,
     ).where(PanelMember.status == "active"))
-    return [Candidate(row.id, {"age_band": row.age_band, "municipality_code": row.municipality_code,
-                               "device": row.device, "online_frequency": row.online_frequency,
-                               "assistive_technology": row.assistive_technology},
-                      tests.get(row.id, 0), _aware(row.last_tested_at)) for row in rows]
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    from datetime import timezone
-
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+    out = []
+    for member_id, age, area, device, frequency, assistive, last in rows:
+        if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
+            last = last.replace(tzinfo=timezone.utc)
+        out.append(Candidate(member_id, {"age_band": age, "municipality_code": area, "device": device,
+                                         "online_frequency": frequency, "assistive_technology": assistive},
+                             tests.get(member_id, 0), last))
+    return out
 
 
 def invite(test_session: TestSession, count: int, *, seed: int | None = None) -> RoundResult:
