@@ -295,7 +295,7 @@ def candidates(now: datetime) -> list[Candidate]:
         select(PanelInvitation.member_id, func.count())
         .where(PanelInvitation.joined_at.is_not(None), PanelInvitation.joined_at >= year_ago)
         .group_by(PanelInvitation.member_id)).all())
-    rows = db.session.execute(select(
+    rows = db.session.connection().execute(select(  # Core rows: no ORM bookkeeping for 100,000 members
         PanelMember.id, PanelMember.age_band, PanelMember.municipality_code, PanelMember.device,
         PanelMember.online_frequency, PanelMember.assistive_technology, PanelMember.last_tested_at,
     ).where(PanelMember.status == "active"))
