@@ -1,4 +1,4 @@
-"""`flask --app app panel invite | remind | export | quotas`: the tester panel's rounds from the command line.
+"""`flask --app app panel invite | remind | export | incentives | quotas`: the tester panel's rounds from the command line.
 
 Thin wrappers over services.panel; the same actions are on the staff pages (/manage/panel)."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from civictest.exporting.panel import members_csv
+from civictest.exporting.panel import incentives_csv, members_csv
 from civictest.services import panel
 from civictest.services.errors import DomainError
 
@@ -52,6 +52,21 @@ def remind_command(code: str) -> None:
 def export_command(output: Path | None) -> None:
     """One CSV row per member (profile, invitations, tests; no e-mail address)."""
     body = members_csv(panel.export_rows())
+    if output is None:
+        sys.stdout.buffer.write(body)
+    else:
+        output.write_bytes(body)
+        click.echo(f"wrote {output}")
+
+
+@panel_cli.command("incentives")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+def incentives_command(output: Path | None) -> None:
+    """The incentives ledger as CSV; the monthly totals on standard error."""
+    for month in panel.incentive_months():
+        click.echo(f"{month['month']}\t{month['count']} incentives\t{month['total_yen']} yen", err=True)
+    body = incentives_csv(panel.incentive_rows())
     if output is None:
         sys.stdout.buffer.write(body)
     else:

@@ -14,3 +14,13 @@ def members_csv(rows: list[dict]) -> bytes:
     if len(frame):
         frame["confirmed_at"] = pd.to_datetime(frame["confirmed_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     return to_csv_bytes(frame)
+
+
+INCENTIVE_COLUMNS = ["given_on", "member", "session", "description", "amount_yen"]
+
+
+def incentives_csv(rows: list[dict]) -> bytes:
+    """The incentives ledger, one row per incentive (member empty once erased)."""
+    frame = pd.DataFrame(rows, columns=INCENTIVE_COLUMNS)
+    frame["member"] = frame["member"].astype("Int64")
+    return to_csv_bytes(frame)

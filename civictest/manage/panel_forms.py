@@ -1,7 +1,7 @@
 """Staff forms of the panel pages: an invitation round, reminders, quotas from a CSV, a screener question."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from civictest.web.forms import CivicForm
@@ -29,3 +29,13 @@ class ScreenerForm(CivicForm):
     text_en = StringField(_l("質問（英語・任意）"), validators=[Optional(), Length(max=300)])
     options = TextAreaField(_l("選択肢（1行に1つ。参加できる選択肢の行頭に * を付ける。英語は「日本語 | English」）"),
                             validators=[InputRequired(_l("選択肢を入力してください")), Length(max=3000)])
+
+
+class IncentiveForm(CivicForm):
+    member = SelectField(_l("登録者（番号）"), coerce=int, validate_choice=True)
+    description = StringField(_l("渡したもの"), default="図書カード", validators=[
+        InputRequired(_l("渡したものを入力してください")), Length(max=200)])
+    amount_yen = IntegerField(_l("金額（円）"), default=500, validators=[
+        InputRequired(_l("金額を入力してください")),
+        NumberRange(min=0, max=1_000_000, message=_l("金額は0から1,000,000円の間で入力してください"))])
+    given_on = DateField(_l("渡した日"), validators=[InputRequired(_l("日付を入力してください"))])

@@ -8,11 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from civictest.dashboards.panel import composition_chart
-from civictest.exporting.panel import members_csv
+from civictest.exporting.panel import incentives_csv, members_csv
 from civictest.extensions import db
 from civictest.geo import municipality_name
 from civictest.manage import bp
-from civictest.manage.panel_forms import InviteForm, QuotaUploadForm, RemindForm, ScreenerForm
+from civictest.manage.panel_forms import IncentiveForm, InviteForm, QuotaUploadForm, RemindForm, ScreenerForm
 from civictest.models import Iteration, Service, Study, TestSession
 from civictest.security import audit, can_see_service, visible_service_ids
 from civictest.services import panel
@@ -42,6 +42,7 @@ def panel_overview():
     sessions = _visible_sessions()
     visible = {s.id for s in sessions}
     return render_template("manage/panel.html", size=panel.panel_size(), months=panel.monthly_counts(),
+                           incentive_months=panel.incentive_months(),
                            rounds=[r for r in panel.round_rates() if r["session_id"] in visible], sessions=sessions)
 
 
@@ -52,6 +53,43 @@ def panel_export():
     audit("panel.export")
     db.session.commit()
     return attachment(members_csv(panel.export_rows()), "panel-members.csv")
+
+
+@bp.route("/panel/incentives.csv", methods=["POST"])
+def panel_incentives_export():
+    if not RemindForm().validate_on_submit():
+        abort(400)
+    audit("panel.incentives_export")
+    db.session.commit()
+    return attachment(incentives_csv(panel.incentive_rows()), "panel-incentives.csv")
+
+
+def _incentive_form(test_session: TestSession, form: IncentiveForm | None = None) -> IncentiveForm:
+    from datetime import date
+
+    form = form or IncentiveForm(given_on=date.today())
+    form.member.choices = [(m, f"#{m}") for m in panel.joined_members(test_session.id)]
+    return form
+
+
+@bp.route("/panel/sessions/<int:session_id>/incentives", methods=["POST"])
+def panel_incentive(session_id: int):
+    from civictest.services.errors import Conflict
+
+    test_session = _session(session_id)
+    form = _incentive_form(test_session, IncentiveForm())
+    if form.validate_on_submit():
+        try:
+            panel.record_incentive(test_session, form.member.data, form.description.data, form.amount_yen.data,
+                                   form.given_on.data, current_user.id)
+        except (InvalidInput, Conflict):
+            form.member.errors.append(_("この登録者には記録できません（参加していないか、記録済みです）。"))
+        else:
+            audit("panel.incentive", test_session, member=form.member.data, amount_yen=form.amount_yen.data)
+            db.session.commit()
+            flash(_("謝礼を記録しました。"))
+            return redirect(url_for("manage.panel_session", session_id=session_id))
+    return _session_page(test_session, 422, incentive_form=form)
 
 
 def cell_label(cell: dict) -> str:
@@ -79,7 +117,9 @@ def _session_page(test_session: TestSession, status: int = 200, **forms):  # noq
         rounds=panel.round_rates(test_session.id), rows=rows, chart=chart, cell_label=cell_label,
         invite_form=forms.get("invite_form") or InviteForm(), remind_form=RemindForm(),
         quota_form=forms.get("quota_form") or QuotaUploadForm(),
-        screener_form=forms.get("screener_form") or ScreenerForm(), localized=localized), status
+        screener_form=forms.get("screener_form") or ScreenerForm(), localized=localized,
+        incentive_form=forms.get("incentive_form") or _incentive_form(test_session),
+        incentives=panel.incentives_of(test_session.id)), status
 
 
 @bp.route("/panel/sessions/<int:session_id>")

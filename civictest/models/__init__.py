@@ -3,7 +3,7 @@ from civictest.models.catalog import Department, Iteration, Service, Study, Stud
 from civictest.models.findings import Finding, FindingEvent, Tag
 from civictest.models.mail import MailSuppression, OutgoingMail
 from civictest.models.panel import (
-    PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, ScreenerQuestion,
+    PanelIncentive, PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, ScreenerQuestion,
 )
 from civictest.models.publication import PublishedSnapshot
 from civictest.models.responses import (
@@ -15,7 +15,7 @@ from civictest.models.staff import AuditEvent, User
 
 __all__ = [
     "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
-    "MailSuppression", "OutgoingMail", "PanelInvitation", "PanelMember", "PanelMonthlyCount", "PanelQuota", "PanelRound",
+    "MailSuppression", "OutgoingMail", "PanelIncentive", "PanelInvitation", "PanelMember", "PanelMonthlyCount", "PanelQuota", "PanelRound",
     "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "ScreenerQuestion", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
 ]

@@ -7,10 +7,10 @@ answers already given stay, unlinked, as pseudonymous as every other participant
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint,
+    JSON, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -150,3 +150,24 @@ class PanelInvitation(db.Model):
     member: Mapped[PanelMember] = relationship(back_populates="invitations")
     round: Mapped[PanelRound] = relationship(back_populates="invitations")
     session: Mapped["TestSession"] = relationship()  # noqa: F821
+
+
+class PanelIncentive(db.Model):
+    """The incentives ledger: what a member was given for taking part in a session (e.g. a 500-yen book card).
+
+    The accounts office needs the record after the member has gone: erasure leaves the row, with no member."""
+
+    __tablename__ = "panel_incentive"
+    __table_args__ = (
+        UniqueConstraint("member_id", "session_id"),
+        CheckConstraint("amount_yen >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("panel_member.id", ondelete="SET NULL"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("test_session.id"), index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    amount_yen: Mapped[int] = mapped_column(Integer)
+    given_on: Mapped[date] = mapped_column(Date, index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = created_at_column()

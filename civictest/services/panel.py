@@ -12,7 +12,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
@@ -22,7 +22,7 @@ from civictest import panel_consent
 from civictest.extensions import db
 from civictest.geo import municipality_for_postal_code
 from civictest.models import (
-    PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, Participant, ScreenerQuestion, Study,
+    PanelIncentive, PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, Participant, ScreenerQuestion, Study,
     TestSession,
 )
 from civictest.models.base import utcnow
@@ -539,3 +539,59 @@ def quotas_from_csv(raw: bytes) -> list[dict]:
     return out
 
 
+
+
+# ---- incentives ledger -------------------------------------------------------------------------------------
+
+def record_incentive(test_session: TestSession, member_id: int, description: str, amount_yen: int,
+                     given_on: date, recorded_by: int | None) -> PanelIncentive:
+    """One line of the ledger: only for a member who joined the session through the panel, once per session."""
+    from civictest.services.errors import Conflict
+
+    joined = db.session.scalar(select(PanelInvitation.id).where(
+        PanelInvitation.session_id == test_session.id, PanelInvitation.member_id == member_id,
+        PanelInvitation.joined_at.is_not(None)))
+    if joined is None or amount_yen < 0 or not description.strip():
+        raise InvalidInput("incentive")
+    if db.session.scalar(select(PanelIncentive.id).where(PanelIncentive.session_id == test_session.id,
+                                                         PanelIncentive.member_id == member_id)) is not None:
+        raise Conflict("incentive")
+    row = PanelIncentive(member_id=member_id, session_id=test_session.id, description=description.strip()[:200],
+                         amount_yen=amount_yen, given_on=given_on, recorded_by_id=recorded_by)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def incentives_of(session_id: int) -> list[PanelIncentive]:
+    return list(db.session.scalars(select(PanelIncentive).where(PanelIncentive.session_id == session_id)
+                                   .order_by(PanelIncentive.given_on, PanelIncentive.id)))
+
+
+def joined_members(session_id: int) -> list[int]:
+    """Members who joined the session through the panel and have no incentive recorded for it yet."""
+    given = select(PanelIncentive.member_id).where(PanelIncentive.session_id == session_id,
+                                                   PanelIncentive.member_id.is_not(None))
+    return list(db.session.scalars(select(PanelInvitation.member_id).where(
+        PanelInvitation.session_id == session_id, PanelInvitation.joined_at.is_not(None),
+        PanelInvitation.member_id.not_in(given)).order_by(PanelInvitation.member_id)))
+
+
+def incentive_months() -> list[dict]:
+    """The accounts office's view: per month (of the day given), how many incentives and their total in yen."""
+    totals: dict[str, list[int]] = {}
+    for given_on, amount in db.session.execute(select(PanelIncentive.given_on, PanelIncentive.amount_yen)):
+        month = totals.setdefault(f"{given_on:%Y-%m}", [0, 0])
+        month[0] += 1
+        month[1] += amount
+    return [{"month": month, "count": n, "total_yen": total} for month, (n, total) in sorted(totals.items())]
+
+
+def incentive_rows() -> list[dict]:
+    rows = db.session.execute(
+        select(PanelIncentive.given_on, PanelIncentive.member_id, TestSession.invite_code,
+               PanelIncentive.description, PanelIncentive.amount_yen)
+        .join(TestSession, TestSession.id == PanelIncentive.session_id)
+        .order_by(PanelIncentive.given_on, PanelIncentive.id))
+    return [{"given_on": given_on, "member": member_id, "session": code, "description": description,
+             "amount_yen": amount} for given_on, member_id, code, description, amount in rows]

@@ -1,5 +1,5 @@
 """Panel (issue 15): members with double opt-in, screener questions and quotas per study, invitation rounds
-and invitations with hashed personal-link tokens, joins and leaves counted per month.
+and invitations with hashed personal-link tokens, joins and leaves counted per month, the incentives ledger.
 
 Revision ID: 11ea44a18782
 Revises: 354777cbe0e2
@@ -124,10 +124,36 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_panel_invitation_member_id'), ['member_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_panel_invitation_round_id'), ['round_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_panel_invitation_session_id'), ['session_id'], unique=False)
-
+    op.create_table('panel_incentive',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.String(length=200), nullable=False),
+    sa.Column('amount_yen', sa.Integer(), nullable=False),
+    sa.Column('given_on', sa.Date(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('amount_yen >= 0', name=op.f('ck_panel_incentive_amount_not_negative')),
+    sa.ForeignKeyConstraint(['member_id'], ['panel_member.id'], name=op.f('fk_panel_incentive_member_id_panel_member'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_panel_incentive_recorded_by_id_user')),
+    sa.ForeignKeyConstraint(['session_id'], ['test_session.id'], name=op.f('fk_panel_incentive_session_id_test_session')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_panel_incentive')),
+    sa.UniqueConstraint('member_id', 'session_id', name=op.f('uq_panel_incentive_member_id_session_id'))
+    )
+    with op.batch_alter_table('panel_incentive', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_panel_incentive_given_on'), ['given_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_panel_incentive_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_panel_incentive_session_id'), ['session_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('panel_incentive', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_panel_incentive_session_id'))
+        batch_op.drop_index(batch_op.f('ix_panel_incentive_member_id'))
+        batch_op.drop_index(batch_op.f('ix_panel_incentive_given_on'))
+
+    op.drop_table('panel_incentive')
+
     with op.batch_alter_table('panel_invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_panel_invitation_session_id'))
         batch_op.drop_index(batch_op.f('ix_panel_invitation_round_id'))
