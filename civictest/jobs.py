@@ -23,6 +23,17 @@ from huey.storage import MemoryStorage
 TASK_MODULES: tuple[str, ...] = ("civictest.mail.delivery",)
 
 
+class _SqliteStorage(SqliteHuey.storage_class):
+    """Huey's SQLite storage with synchronous=NORMAL (WAL): a commit survives a killed process but need not
+    wait for the disk. What a power cut could lose is found again: the database rows are the truth and the
+    jobs that own them re-queue what is missing (e.g. civictest.mail.delivery.sweep)."""
+
+    def _create_connection(self):  # noqa: ANN202
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=1")
+        return connection
+
+
 class CivicHuey(Huey):
     """Huey whose storage is chosen when an app binds it (and opened on first use), and whose tasks run
     inside that app's context."""
@@ -82,7 +93,7 @@ def bind(app: Flask) -> None:
 
         def sqlite_storage():  # noqa: ANN202
             path.parent.mkdir(parents=True, exist_ok=True)
-            return SqliteHuey.storage_class(name, filename=str(path))
+            return _SqliteStorage(name, filename=str(path))
 
         huey._storage_factory = sqlite_storage
 

@@ -191,3 +191,22 @@ def staff_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD) 
     with page.expect_navigation():
         page.click("form button[type=submit]")
     assert "/auth/login" not in page.url, f"login failed for {email}"
+
+
+def outbox_message_name() -> str:
+    """An .eml file in the live app's outbox (no MAIL_SERVER): one Japanese message queued and sent by the worker."""
+    from flask import current_app
+
+    from civictest import jobs, mail
+    from civictest.extensions import db
+
+    address = "resident@example.jp"
+    url = mail.unsubscribe_url_for(address)
+    subject, text, html = mail.render("test", "ja", when="2026-12-01 10:00", unsubscribe_url=url)
+    mail.queue_mail(kind="test", dedupe_key="browser:outbox", to=address, subject=subject, text=text, html=html,
+                    unsubscribe_url=url)
+    db.session.commit()
+    jobs.drain(current_app._get_current_object())
+    from civictest.mail import status
+
+    return status.outbox_entries()[0].name

@@ -2,13 +2,14 @@
 
 In a test: the `smtp_server` fixture (tests/conftest.py) runs `SmtpServer` in a thread of the test process.
 Separately (the kill test, `python -m benchmarks mail`): `python tests/smtp_server.py --port P --log FILE`
-appends one line per received message (its Message-ID) to FILE, so that lost and duplicate messages can be
+appends one line per received message (its Message-ID, read without parsing the rest) to FILE, so that lost and duplicate messages can be
 counted from outside the process that sends them.
 """
 from __future__ import annotations
 
 import argparse
 import email
+import re
 import socket
 import threading
 import time
@@ -16,6 +17,9 @@ from email import policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+
+_MESSAGE_ID = re.compile(rb"^Message-ID: *(<[^>\r\n]+>)", re.M | re.I)
 
 
 def free_port() -> int:
@@ -49,13 +53,16 @@ class RecordingHandler:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
         raw = envelope.original_content or envelope.content
+        if self.log is not None:  # a separate process that only counts: the Message-ID line, nothing parsed
+            found = _MESSAGE_ID.search(raw)
+            with self.lock:
+                self.log.write(f"{found.group(1).decode() if found else '?'}\n")
+            return "250 Message accepted for delivery"
         message = email.message_from_bytes(raw, policy=policy.default)
         with self.lock:
             self.raw.append(raw)
             self.messages.append(message)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-            if self.log is not None:
-                self.log.write(f"{message['Message-ID']}\n")
         return "250 Message accepted for delivery"
 
 

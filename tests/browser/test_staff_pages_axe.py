@@ -16,7 +16,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from browser_support import (
-    DESKTOP, FAILING_IMPACTS, axe, format_violations, launch_chromium, staff_login, untagged_japanese,
+    DESKTOP, FAILING_IMPACTS, axe, format_violations, launch_chromium, outbox_message_name, staff_login,
+    untagged_japanese,
 )
 from civictest.extensions import db
 from civictest.models import Participant, TestSession, User
@@ -48,6 +49,7 @@ def demo_arguments() -> dict[str, object]:
               "user_id": db.session.scalar(select(User.id).where(User.email == ROLES["service_team"])),
               "participant_id": db.session.scalar(select(Participant.id).where(Participant.session_id == in_person.id)
                                                   .order_by(Participant.id))}
+    values["name"] = outbox_message_name()  # /manage/mail/outbox/<name>
     for table in db.metadata.sorted_tables:  # any other `<table>_id`: the first row of the childcare service
         name = f"{table.name}_id"
         if name not in values and "id" in table.c and "service_id" in table.c:
