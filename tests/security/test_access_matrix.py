@@ -26,8 +26,10 @@ ENDPOINT_ROLES = {
     "public.staff_home": {"facilitator", "other_team", "service_team", "product_owner", "admin"},
     "manage.edit_department": {"admin"}, "manage.new_service": {"admin"}, "manage.users": {"admin"},
     "manage.edit_user": {"admin"}, "manage.audit_log": {"admin"},
+    "manage.mail_status": {"admin"}, "manage.mail_outbox_message": {"admin"},
     "api.openapi_document": None, "api.docs": None,  # the API's description holds no data
 }
+OUTBOX_MESSAGE = "000000001-matrix.eml"
 STAFF = {"facilitator", "other_team", "service_team", "product_owner", "admin"}
 
 
@@ -72,6 +74,13 @@ def _panel_tokens(test_session) -> dict:  # noqa: ANN001
     member_token = panel.member_token(member)
     from civictest.mail.unsubscribe import token_for
 
+    from pathlib import Path
+
+    from flask import current_app
+
+    outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])  # one outbox message for the admin's mail page
+    outbox.mkdir(parents=True, exist_ok=True)
+    (outbox / OUTBOX_MESSAGE).write_bytes(b"Subject: matrix\r\nTo: member@example.jp\r\n\r\nbody\r\n")
     return {"public.mail_unsubscribe": token_for(member.email),"panel.confirm": panel.confirm_token(member), "panel.member": member_token,
             "panel.erase": member_token, "panel.personal_link": "personal-token"}
 
@@ -83,7 +92,7 @@ def _params(rule, world, participant_id: int) -> dict:  # noqa: ANN001
         "session_id": world["session"].id, "participant_id": participant_id, "position": 1,
         "finding_id": world["finding"].id, "department_id": service.department_id,
         "user_id": world["users"]["facilitator"].id, "invite_code": RESIDENT_CODE,
-        "token": world["tokens"].get(rule.endpoint),
+        "token": world["tokens"].get(rule.endpoint), "name": OUTBOX_MESSAGE,
     }
     missing = set(rule.arguments) - set(known)
     if missing:
