@@ -172,9 +172,12 @@ def measure_kill(app, env: dict, log: Path, messages: int, workdir: Path) -> dic
 
 
 def measure_panel_selection(url: str) -> dict | None:
-    """Selection time for 100,000 panel members (issue 15): the panel branch fills this in (create 100,000
-    members on the scratch database at `url`, time the quota selection). None: not measured here yet."""
-    return None
+    """Selection time for 100,000 panel members (issue 15; benchmarks/panel_selection.py): 100,000 members are
+    added to the scratch database at `url`, then reading the candidates and the quota selection are timed."""
+    from benchmarks import panel_selection
+
+    row = panel_selection.measure(url)
+    return {**row, "text": panel_selection.describe(row)}
 
 
 def run(database: str, url: str, messages: int, kill_messages: int, threads: int = 1) -> dict:
@@ -202,7 +205,7 @@ def run(database: str, url: str, messages: int, kill_messages: int, threads: int
                 db.engine.dispose()
         selection = measure_panel_selection(url)
         print(f"{database}: panel selection for 100,000 members: "
-              f"{'not measured yet' if selection is None else selection}", flush=True)
+              f"{'not measured yet' if selection is None else selection['text']}", flush=True)
         return {"database": database, **throughput, "kill": kill, "selection": selection}
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -89,6 +89,12 @@ class Config:
     # Which pages this host serves: "resident" (the internet side), "staff" (the office network) or "both"
     # (default). The blueprints of the other side answer 404 (civictest/__init__.py, BLUEPRINT_SIDES).
     CIVICTEST_SERVE = os.environ.get("CIVICTEST_SERVE", "both")
+    # The tester panel's fatigue rule (one city per deployment): at most this many tests per member in any
+    # 365 days, and no invitation within this many days of the member's last test.
+    PANEL_MAX_TESTS_PER_YEAR = int(os.environ.get("PANEL_MAX_TESTS_PER_YEAR", 4))
+    PANEL_COOLOFF_DAYS = int(os.environ.get("PANEL_COOLOFF_DAYS", 60))
+    # How long the link in a panel confirmation e-mail works.
+    PANEL_CONFIRM_HOURS = int(os.environ.get("PANEL_CONFIRM_HOURS", 48))
 
     # Background jobs (civictest/jobs.py, Huey): a SQLite file in instance/ by default, Redis when the URL is set.
     JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")

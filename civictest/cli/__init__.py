@@ -1,10 +1,10 @@
 """Command-line doors: `flask --app app users | demo | import | export | check-counts | sentiment | report |
-compare | worker`. Thin wrappers over the services and the reports; no command imports a blueprint module."""
+compare | worker | panel`. Thin wrappers over the services and the reports; no command imports a blueprint module."""
 from __future__ import annotations
 
 from flask import Flask
 
-from civictest.cli import data, demo, jobs, reporting, sentiment, users
+from civictest.cli import data, demo, jobs, panel, reporting, sentiment, users
 
 
 def register(app: Flask) -> None:
@@ -14,3 +14,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(sentiment.sentiment_cli)
     reporting.register(app)
     app.cli.add_command(jobs.worker_command)
+    app.cli.add_command(panel.panel_cli)

@@ -14,4 +14,5 @@ def _access_rule() -> None:
 from civictest.manage import views  # noqa: E402,F401
 from civictest.manage import imports  # noqa: E402,F401
 from civictest.manage import exports  # noqa: E402,F401
+from civictest.manage import panel_views  # noqa: E402,F401
 from civictest.manage import mail_views  # noqa: E402,F401

@@ -2,6 +2,9 @@
 from civictest.models.catalog import Department, Iteration, Service, Study, StudyTask, Task
 from civictest.models.findings import Finding, FindingEvent, Tag
 from civictest.models.mail import MailSuppression, OutgoingMail
+from civictest.models.panel import (
+    PanelIncentive, PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, ScreenerQuestion,
+)
 from civictest.models.publication import PublishedSnapshot
 from civictest.models.responses import (
     Attempt, AttemptTally, Comment, CommentTally, ParticipantTally, QuestionnaireResponse, QuestionnaireTally,
@@ -12,6 +15,7 @@ from civictest.models.staff import AuditEvent, User
 
 __all__ = [
     "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
-    "MailSuppression", "OutgoingMail", "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "SegmentTally", "Service", "Study", "StudyTask",
+    "MailSuppression", "OutgoingMail", "PanelIncentive", "PanelInvitation", "PanelMember", "PanelMonthlyCount", "PanelQuota", "PanelRound",
+    "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "ScreenerQuestion", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
 ]

@@ -38,13 +38,17 @@ class DemoSummary:
         if self.password:
             lines.append(f"  password for all demo accounts: {self.password}")
         lines.append(f"resident test session: /join/{DEMO_INVITE_CODE}")
+        lines.append(f"tester panel: /panel/join; invite: flask --app app panel invite --session {DEMO_INVITE_CODE} "
+                     "--count 40")
         return "\n".join(lines)
 
 
 def load(password: str | None = None) -> DemoSummary:
     """Load the demo unless it is there already (recognised by its first department's code)."""
     if db.session.scalar(select(Department).where(Department.code == content.DEPARTMENTS[0][0])) is not None:
-        return DemoSummary(created=False, password=None, counts=_counts())
+        added = _panel()  # a demo loaded before the panel existed gains it once
+        db.session.commit()
+        return DemoSummary(created=added, password=None, counts=_counts())
     rng = random.Random(SEED)
     password = password or secrets.token_urlsafe(12)
     services = _catalog()
@@ -54,6 +58,8 @@ def load(password: str | None = None) -> DemoSummary:
             _residents(rng, service_key, service, iteration)
     _findings(services)
     _open_demo_session(next(iter(services.values())))
+    db.session.flush()
+    _panel()
     db.session.commit()
     return DemoSummary(created=True, password=password, counts=_counts())
 
@@ -71,8 +77,11 @@ def _counts() -> dict[str, int]:
 
     from civictest.models import Comment
 
+    from civictest.models import PanelMember
+
     models = {"departments": Department, "services": Service, "participants": Participant,
-              "attempts": Attempt, "comments": Comment, "findings": Finding, "staff": User}
+              "attempts": Attempt, "comments": Comment, "findings": Finding, "staff": User,
+              "panel members": PanelMember}
     return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in models.items()}
 
 
@@ -261,3 +270,74 @@ def _open_demo_session(first_service: Service) -> None:
     newest = first_service.iterations[-1]
     catalog.create_session(newest.study, name="オンライン参加（デモ）", mode="remote", capacity=500,
                            invite_code=DEMO_INVITE_CODE, is_open=True, held_on=date(2026, 11, 26))
+
+
+PANEL_SIZE = 300
+PANEL_EMAIL = "panel-{:03d}@example.jp"
+AGE_WEIGHTS = {"under_20": 3, "20s": 14, "30s": 18, "40s": 20, "50s": 17, "60s": 12, "70s": 10, "80_plus": 6}
+DEVICE_WEIGHTS = {"smartphone": 60, "pc": 28, "tablet": 10, "other": 2}
+
+
+def _panel() -> bool:
+    """A panel of PANEL_SIZE members (mostly confirmed, some pending, some who left), joins and leaves per
+    month, and target shares by age band (datafiles/panel-quotas-example.csv) on the open demo session's
+    study. Added once: recognised by the first member's address. Its own random stream, so the rest of the
+    demo stays as it was."""
+    from importlib.resources import files
+
+    from civictest.models import PanelMember, PanelMonthlyCount, TestSession
+    from civictest.services import panel
+
+    if db.session.scalar(select(PanelMember.id).where(PanelMember.email == PANEL_EMAIL.format(1))) is not None:
+        return False
+    demo_session = db.session.scalar(select(TestSession).where(TestSession.invite_code == DEMO_INVITE_CODE))
+    if demo_session is None:
+        return False
+    rng = random.Random(SEED + 15)
+    start = datetime(2026, 5, 1, 9, tzinfo=timezone.utc)
+    months: dict[str, list[int]] = {}
+    for number in range(1, PANEL_SIZE + 1):
+        joined = start + timedelta(days=rng.randrange(0, 200), minutes=rng.randrange(0, 600))
+        status = rng.choices(("active", "pending", "left"), weights=(88, 5, 7))[0]
+        assistive = rng.random() < 0.3
+        member = PanelMember(
+            email=PANEL_EMAIL.format(number), language="en" if rng.random() < 0.08 else "ja", status=status,
+            link_nonce=f"{rng.getrandbits(128):032x}", consent_version="2026-12", consented_at=joined,
+            confirmed_at=joined + timedelta(minutes=7) if status != "pending" else None,
+            left_at=joined + timedelta(days=rng.randrange(10, 60)) if status == "left" else None,
+            age_band=_weighted(rng, AGE_WEIGHTS) if rng.random() < 0.95 else None,
+            municipality_code=_municipality(rng), device=_weighted(rng, DEVICE_WEIGHTS),
+            assistive_consent=assistive,
+            assistive_technology=rng.choice(("none", "none", "none", "screen_reader", "magnifier")) if assistive else None,
+            online_frequency=rng.choice(("daily", "weekly", "monthly", "rarely")),
+            languages="ja,en" if rng.random() < 0.2 else "ja",
+            availability=",".join(sorted({rng.choice(("weekday_daytime", "weekday_evening", "weekend",
+                                                       "remote_any_time")) for _ in range(2)})),
+            created_at=joined)
+        db.session.add(member)
+        if member.confirmed_at is not None:
+            months.setdefault(f"{member.confirmed_at:%Y-%m}", [0, 0])[0] += 1
+        if member.left_at is not None:
+            months.setdefault(f"{member.left_at:%Y-%m}", [0, 0])[1] += 1
+    for month, (joins, leaves) in sorted(months.items()):
+        row = db.session.get(PanelMonthlyCount, month)
+        if row is None:
+            db.session.add(PanelMonthlyCount(month=month, joins=joins, leaves=leaves))
+        else:
+            row.joins, row.leaves = row.joins + joins, row.leaves + leaves
+    quotas = panel.quotas_from_csv(files("civictest").joinpath("datafiles", "panel-quotas-example.csv").read_bytes())
+    study = demo_session.study
+    if not panel.quotas_of(study.id):
+        panel.set_quotas(study, quotas, commit=False)
+    if not panel.screener_of(study.id):
+        panel.add_screener_question(
+            study, "single", "この1年に、区のオンライン申請を使ったことがありますか。",
+            "Have you used one of the city's online applications in the past year?",
+            [{"value": "yes", "ja": "ある", "en": "Yes"}, {"value": "no", "ja": "ない", "en": "No"},
+             {"value": "unsure", "ja": "わからない", "en": "Not sure"}], ["yes", "no", "unsure"], commit=False)
+    db.session.flush()
+    return True
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]

@@ -14,7 +14,7 @@ from civictest.models import Finding, Participant, User
 ROLES = ["anonymous", "resident", "facilitator", "other_team", "service_team", "product_owner", "admin"]
 # Who may use each blueprint (None: everyone, no login needed).
 BLUEPRINT_ROLES = {
-    "public": None, "site": None, "participate": None, "static": None,
+    "public": None, "site": None, "participate": None, "panel": None, "static": None,
     "auth": None,
     "manage": {"service_team", "admin"},
     "review": {"service_team", "admin"},
@@ -27,8 +27,10 @@ ENDPOINT_ROLES = {
     "auth.staff_home": {"facilitator", "other_team", "service_team", "product_owner", "admin"},
     "manage.edit_department": {"admin"}, "manage.new_service": {"admin"}, "manage.users": {"admin"},
     "manage.edit_user": {"admin"}, "manage.audit_log": {"admin"},
+    "manage.mail_status": {"admin"}, "manage.mail_outbox_message": {"admin"},
     "api.openapi_document": None, "api.docs": None,  # the API's description holds no data
 }
+OUTBOX_MESSAGE = "000000001-matrix.eml"
 STAFF = {"facilitator", "other_team", "service_team", "product_owner", "admin"}
 
 
@@ -51,7 +53,37 @@ def world(app, ctx):
     db.session.add(finding)
     db.session.commit()
     join_and_consent(app.test_client())  # a participant in session A, for facilitator routes
-    return {"service": service_a, "session": session_a, "users": users, "finding": finding}
+    return {"service": service_a, "session": session_a, "users": users, "finding": finding,
+            "tokens": _panel_tokens(session_a)}
+
+
+def _panel_tokens(test_session) -> dict:  # noqa: ANN001
+    """A panel member and an invitation to session A: each panel route's link token by endpoint."""
+    from civictest.models import PanelInvitation, PanelMember, PanelRound
+    from civictest.models.base import utcnow
+    from civictest.services import panel
+
+    member = PanelMember(email="member@example.jp", language="ja", status="active", link_nonce="n" * 32,
+                         consent_version="2026-12", consented_at=utcnow(), confirmed_at=utcnow())
+    panel_round = PanelRound(session_id=test_session.id, requested=1)
+    db.session.add_all([member, panel_round])
+    db.session.flush()
+    db.session.add(PanelInvitation(member_id=member.id, session_id=test_session.id, round_id=panel_round.id,
+                                   token_hash=panel.token_hash("personal-token"), state="sent",
+                                   reminded_at=utcnow()))  # reminded already: the remind route keeps its token
+    db.session.commit()
+    member_token = panel.member_token(member)
+    from civictest.mail.unsubscribe import token_for
+
+    from pathlib import Path
+
+    from flask import current_app
+
+    outbox = Path(current_app.config["MAIL_OUTBOX_DIR"])  # one outbox message for the admin's mail page
+    outbox.mkdir(parents=True, exist_ok=True)
+    (outbox / OUTBOX_MESSAGE).write_bytes(b"Subject: matrix\r\nTo: member@example.jp\r\n\r\nbody\r\n")
+    return {"public.mail_unsubscribe": token_for(member.email),"panel.confirm": panel.confirm_token(member), "panel.member": member_token,
+            "panel.erase": member_token, "panel.personal_link": "personal-token"}
 
 
 def _params(rule, world, participant_id: int) -> dict:  # noqa: ANN001
@@ -61,7 +93,7 @@ def _params(rule, world, participant_id: int) -> dict:  # noqa: ANN001
         "session_id": world["session"].id, "participant_id": participant_id, "position": 1,
         "finding_id": world["finding"].id, "department_id": service.department_id,
         "user_id": world["users"]["facilitator"].id, "invite_code": RESIDENT_CODE,
-        "token": unsubscribe.token_for("resident@example.jp"),  # /mail/unsubscribe/<token> (mail branch)
+        "token": world["tokens"].get(rule.endpoint), "name": OUTBOX_MESSAGE,
     }
     missing = set(rule.arguments) - set(known)
     if missing:
