@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from civictest.config import Config, check_open_data_lg_code, pick_config
+from civictest.config import Config, check_oidc, check_open_data_lg_code, parse_role_map, pick_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +49,8 @@ def _configure(app: Flask, config: type[Config] | dict | None) -> None:
         app.config.update(config)
     # Checked here, at start-up: a wrong code would otherwise vanish from every open-data row.
     app.config["OPEN_DATA_LG_CODE"] = check_open_data_lg_code(app.config.get("OPEN_DATA_LG_CODE"))
+    check_oidc(app.config)
+    app.config["OIDC_ROLE_MAP_PARSED"] = parse_role_map(app.config.get("OIDC_ROLE_MAP"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(app)
 
@@ -78,6 +80,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    from civictest.auth import oidc
+
+    oidc.init_app(app)
     with app.app_context():
         from civictest import counting, database
 

@@ -12,7 +12,7 @@ from civictest.manage.forms import (
 )
 from civictest.models import AuditEvent, Department, Iteration, Service, Task, TestSession, User
 from civictest.security import audit, get_visible_or_404, services_for
-from civictest.services import accounts, catalog, publication
+from civictest.services import accounts, catalog, publication, two_factor
 from civictest.services.errors import Conflict, DomainError
 
 
@@ -231,6 +231,20 @@ def edit_user(user_id: int | None = None):
         else:
             return _saved(user, "user_saved", url_for("manage.users"))
     return _form_page(form, _("職員アカウント"), url_for("manage.users"))
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+def reset_two_factor(user_id: int):
+    """For a person who lost the phone and the recovery codes: the second factor is removed (they can set it up
+    again after signing in with the password); audited."""
+    _admin_only()
+    user = db.get_or_404(User, user_id)
+    had = user.has_totp
+    two_factor.remove(user)
+    audit("totp_reset", user, had_totp=had)
+    db.session.commit()
+    flash(_("%(email)s の2段階認証を解除しました", email=user.email))
+    return redirect(url_for("manage.users"))
 
 
 @bp.route("/audit")

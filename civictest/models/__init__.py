@@ -7,10 +7,10 @@ from civictest.models.responses import (
     SegmentTally,
 )
 from civictest.models.sessions import Participant, TestSession
-from civictest.models.staff import AuditEvent, User
+from civictest.models.staff import AuditEvent, RecoveryCode, User
 
 __all__ = [
     "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
     "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "SegmentTally", "Service", "Study", "StudyTask",
-    "Tag", "Task", "TestSession", "User",
+    "RecoveryCode", "Tag", "Task", "TestSession", "User",
 ]
