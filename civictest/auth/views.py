@@ -78,7 +78,7 @@ def login():
                 session["pending_2fa"] = {"user": user.id, "version": user.session_version,
                                           "next": _safe_next(form.next.data), "at": utcnow().timestamp()}
                 db.session.commit()
-                return redirect(url_for("auth.two_factor"))
+                return redirect(url_for("auth.two_factor_step"))
             return _sign_in(user, "password", form.next.data)
         audit("login_failed", method="password",
               email_hash=accounts.hash_token(accounts.normalise_email(form.email.data))[:12])
