@@ -8,7 +8,7 @@ import time
 import pyotp
 import pytest
 from conftest import _config_for
-from helpers import PASSWORD, csrf_token, login, make_user, post_form
+from helpers import csrf_token, login, make_user, post_form
 from sqlalchemy import select
 
 from civictest import create_app
