@@ -67,7 +67,7 @@ def _params(rule, world, participant_id: int) -> dict:  # noqa: ANN001
         "service_id": service.id, "iteration_id": service.iterations[0].id, "task_id": service.tasks[0].id,
         "session_id": world["session"].id, "participant_id": participant_id, "position": 1,
         "finding_id": world["finding"].id, "department_id": service.department_id,
-        "user_id": world["users"]["facilitator"].id, "invite_code": RESIDENT_CODE,
+        "user_id": world["users"]["facilitator"].id, "invite_code": RESIDENT_CODE, "token": "not-a-real-token",
     }
     missing = set(rule.arguments) - set(known)
     if missing:
