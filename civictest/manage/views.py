@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from civictest.auth import oidc
 from civictest.extensions import db
 from civictest.manage import bp
 from civictest.manage.forms import (
@@ -221,7 +222,7 @@ def edit_user(user_id: int | None = None):
     form.service_ids.choices = [(s.id, s.name_ja) for s in services_for(current_user)]
     if form.validate_on_submit():
         try:
-            user = accounts.save_user(user, form.data)
+            user = accounts.save_user(user, form.data, sso_accounts=oidc.enabled())
         except DomainError as error:
             db.session.rollback()
             if error.message not in _USER_FIELD_ERRORS:

@@ -76,19 +76,25 @@ def user_for_token(token: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def save_user(user: User | None, data: dict) -> User:
+def save_user(user: User | None, data: dict, *, sso_accounts: bool = False) -> User:
     """Create or update a staff account from the admin form; disabling or a new password ends its sessions.
     Raises Conflict("email_taken") for another account's address, InvalidInput("password_required") for a new
-    account without a password."""
+    account without a password, unless `sso_accounts` (OpenID Connect is configured): then an account without
+    a password signs in only with the office account."""
     from civictest.models import Service
 
     holder = db.session.scalar(select(User.id).where(func.lower(User.email) == normalise_email(data["email"])))
     if holder is not None and (user is None or holder != user.id):
         raise Conflict("email_taken")
     if user is None:
-        if not data.get("password"):
+        if not data.get("password") and not sso_accounts:
             raise InvalidInput("password_required")
-        user = create_user(data["email"], data["role"], data["password"], data.get("display_name") or "")
+        if data.get("password"):
+            user = create_user(data["email"], data["role"], data["password"], data.get("display_name") or "")
+        else:  # signs in only through the city's OpenID Connect provider (bound to its `sub` at first sign-in)
+            user = User(email=normalise_email(data["email"]), role=data["role"], password_hash=None,
+                        display_name=data.get("display_name") or "")
+            db.session.add(user)
     else:
         user.email, user.role = normalise_email(data["email"]), data["role"]
         user.display_name = data.get("display_name") or ""

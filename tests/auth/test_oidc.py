@@ -269,3 +269,28 @@ def test_half_configured_sso_stops_the_app_at_start(app):
                               "OIDC_ROLE_MAP": "x=superuser"}, "superuser")]:
         with pytest.raises(ConfigError, match=named):
             create_app(type("Bad", (base,), settings))
+
+
+def test_an_admin_creates_an_office_account_without_a_password(app, ctx, provider):
+    civic = sso_app(app, provider)
+    admin = make_user("admin", email="admin@city.example.jp")
+    browser = civic.test_client()
+    from helpers import login
+
+    login(browser, admin)
+    response = post_form(browser, "/manage/users/new", {"email": "Nakamura@City.example.jp", "display_name": "中村",
+                                                       "role": "facilitator", "active": "y", "password": ""})
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "nakamura@city.example.jp"))
+    assert user.password_hash is None and user.oidc_subject is None
+    plain = app.test_client()  # without SSO configured, a new account still needs a password
+    login(plain, admin)
+    refused = post_form(plain, "/manage/users/new", {"email": "x@city.example.jp", "role": "facilitator",
+                                                    "active": "y", "password": ""})
+    assert refused.status_code == 400
+    provider.add_user("nakamura", sub="kc-42", email="nakamura@city.example.jp")
+    provider.user = "nakamura"
+    person = civic.test_client()
+    assert sign_in(person, provider)[0].status_code == 302
+    assert person.get("/facilitate/").status_code == 200
+    assert db.session.get(User, user.id).oidc_subject == "kc-42"
