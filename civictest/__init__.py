@@ -50,7 +50,9 @@ def _configure(app: Flask, config: type[Config] | dict | None) -> None:
     # Checked here, at start-up: a wrong code would otherwise vanish from every open-data row.
     app.config["OPEN_DATA_LG_CODE"] = check_open_data_lg_code(app.config.get("OPEN_DATA_LG_CODE"))
     check_oidc(app.config)
-    app.config["OIDC_ROLE_MAP_PARSED"] = parse_role_map(app.config.get("OIDC_ROLE_MAP"))
+    from civictest.models.staff import ROLES
+
+    app.config["OIDC_ROLE_MAP_PARSED"] = parse_role_map(app.config.get("OIDC_ROLE_MAP"), ROLES)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(app)
 

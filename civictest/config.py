@@ -164,11 +164,9 @@ def check_open_data_lg_code(value: str | None) -> str:
     return code
 
 
-def parse_role_map(value: str | None) -> dict[str, str]:
+def parse_role_map(value: str | None, roles: tuple[str, ...]) -> dict[str, str]:
     """OIDC_ROLE_MAP ("claim value=role, ...") as a dict; ConfigError naming the entry for a malformed one or a
-    role civictest does not have."""
-    from civictest.models.staff import ROLES
-
+    role not in `roles` (civictest's roles)."""
     mapping = {}
     for entry in (value or "").split(","):
         if not entry.strip():
@@ -177,8 +175,8 @@ def parse_role_map(value: str | None) -> dict[str, str]:
         claim_value, role = claim_value.strip(), role.strip()
         if not sep or not claim_value:
             raise ConfigError(f"OIDC_ROLE_MAP entry {entry.strip()!r}: expected claim-value=role")
-        if role not in ROLES:
-            raise ConfigError(f"OIDC_ROLE_MAP entry {entry.strip()!r}: the role must be one of {', '.join(ROLES)}")
+        if role not in roles:
+            raise ConfigError(f"OIDC_ROLE_MAP entry {entry.strip()!r}: the role must be one of {', '.join(roles)}")
         mapping[claim_value] = role
     return mapping
 

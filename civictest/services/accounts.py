@@ -125,7 +125,7 @@ def sso_user(claims: dict, *, roles_claim: str, role_map: dict[str, str], create
     and an admin creates the account (by e-mail) first. The account is bound to the provider's `sub` at the first
     sign-in and found by it after that.
     """
-    from civictest.auth.oidc import email_from_claims, role_from_claims
+    from civictest.oidc_claims import email_from_claims, role_from_claims
 
     subject = str(claims.get("sub") or "")
     if not subject:
