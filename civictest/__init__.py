@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from civictest.config import Config, ConfigError, check_open_data_lg_code, pick_config
+from civictest.config import Config, ConfigError, check_oidc, check_open_data_lg_code, parse_role_map, pick_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +53,10 @@ def _configure(app: Flask, config: type[Config] | dict | None) -> None:
     if serve not in SERVE_CHOICES:
         raise ConfigError(f"CIVICTEST_SERVE={serve!r}: expected one of {', '.join(SERVE_CHOICES)}")
     app.config["CIVICTEST_SERVE"] = serve
+    check_oidc(app.config)
+    from civictest.models.staff import ROLES
+
+    app.config["OIDC_ROLE_MAP_PARSED"] = parse_role_map(app.config.get("OIDC_ROLE_MAP"), ROLES)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _local_secret_key(app)
 
@@ -82,6 +86,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    from civictest.auth import oidc
+
+    oidc.init_app(app)
     with app.app_context():
         from civictest import counting, database
 

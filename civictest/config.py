@@ -96,6 +96,29 @@ class Config:
     # How long the link in a panel confirmation e-mail works.
     PANEL_CONFIRM_HOURS = int(os.environ.get("PANEL_CONFIRM_HOURS", 48))
 
+    # Sign-in with the city's accounts (OpenID Connect: Microsoft Entra ID, Keycloak, ...); docs/sign-in.md.
+    # Unset OIDC_ISSUER: local password accounts only.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    # The claim that carries the person's roles (dots walk into objects: realm_access.roles); unset: roles and
+    # services are kept in civictest and an admin creates each account first (by e-mail).
+    OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "")
+    # claim value=civictest role, comma-separated: "civictest-admin=admin,civictest-team=service_team".
+    OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
+    # 1: a person the provider knows but civictest does not gets a disabled account for an admin to enable.
+    OIDC_CREATE_USERS = os.environ.get("OIDC_CREATE_USERS", "0") == "1"
+    # 1: the login page offers only the office account (local passwords are refused).
+    OIDC_ONLY = os.environ.get("OIDC_ONLY", "0") == "1"
+    # The callback URL registered at the provider; unset: built from the request (…/auth/oidc/callback).
+    OIDC_REDIRECT_URI = os.environ.get("OIDC_REDIRECT_URI", "")
+    OIDC_TIMEOUT_SECONDS = int(os.environ.get("OIDC_TIMEOUT_SECONDS", 10))
+    # 1: admins who sign in with a local password must set up a TOTP second factor before anything else.
+    REQUIRE_TOTP_FOR_ADMINS = os.environ.get("REQUIRE_TOTP_FOR_ADMINS", "0") == "1"
+    # How long a password-reset link stays valid.
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", 60))
+
     # Background jobs (civictest/jobs.py, Huey): a SQLite file in instance/ by default, Redis when the URL is set.
     JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")
     JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH", "") or str(INSTANCE_DIR / "jobs.sqlite3")
@@ -148,6 +171,40 @@ def check_open_data_lg_code(value: str | None) -> str:
         raise ConfigError(f"OPEN_DATA_LG_CODE={text!r}: {code} is not the code of a prefecture, municipality "
                           "or ward")
     return code
+
+
+def parse_role_map(value: str | None, roles: tuple[str, ...]) -> dict[str, str]:
+    """OIDC_ROLE_MAP ("claim value=role, ...") as a dict; ConfigError naming the entry for a malformed one or a
+    role not in `roles` (civictest's roles)."""
+    mapping = {}
+    for entry in (value or "").split(","):
+        if not entry.strip():
+            continue
+        claim_value, sep, role = entry.rpartition("=")
+        claim_value, role = claim_value.strip(), role.strip()
+        if not sep or not claim_value:
+            raise ConfigError(f"OIDC_ROLE_MAP entry {entry.strip()!r}: expected claim-value=role")
+        if role not in roles:
+            raise ConfigError(f"OIDC_ROLE_MAP entry {entry.strip()!r}: the role must be one of {', '.join(roles)}")
+        mapping[claim_value] = role
+    return mapping
+
+
+def check_oidc(config: dict) -> None:
+    """A half-configured OpenID Connect sign-in fails at start-up, naming what is missing."""
+    if not config.get("OIDC_ISSUER"):
+        if config.get("OIDC_ONLY"):
+            raise ConfigError("OIDC_ONLY=1 needs OIDC_ISSUER (otherwise nobody could sign in)")
+        return
+    if not config["OIDC_ISSUER"].startswith(("https://", "http://")):
+        raise ConfigError("OIDC_ISSUER must be the issuer's URL (https://...)")
+    for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
+        if not config.get(name):
+            raise ConfigError(f"OIDC_ISSUER is set but {name} is not")
+    if "openid" not in (config.get("OIDC_SCOPES") or "").split():
+        raise ConfigError("OIDC_SCOPES must include openid")
+    if config.get("OIDC_ROLES_CLAIM") and not config.get("OIDC_ROLE_MAP"):
+        raise ConfigError("OIDC_ROLES_CLAIM is set but OIDC_ROLE_MAP is empty: no claim value would give a role")
 
 
 class LocalConfig(Config):

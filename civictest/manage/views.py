@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from civictest.auth import oidc
 from civictest.extensions import db
 from civictest.manage import bp
 from civictest.manage.forms import (
@@ -12,7 +13,7 @@ from civictest.manage.forms import (
 )
 from civictest.models import AuditEvent, Department, Iteration, Service, Task, TestSession, User
 from civictest.security import audit, get_visible_or_404, services_for
-from civictest.services import accounts, catalog, publication
+from civictest.services import accounts, catalog, publication, two_factor
 from civictest.services.errors import Conflict, DomainError
 
 
@@ -221,7 +222,7 @@ def edit_user(user_id: int | None = None):
     form.service_ids.choices = [(s.id, s.name_ja) for s in services_for(current_user)]
     if form.validate_on_submit():
         try:
-            user = accounts.save_user(user, form.data)
+            user = accounts.save_user(user, form.data, sso_accounts=oidc.enabled())
         except DomainError as error:
             db.session.rollback()
             if error.message not in _USER_FIELD_ERRORS:
@@ -231,6 +232,20 @@ def edit_user(user_id: int | None = None):
         else:
             return _saved(user, "user_saved", url_for("manage.users"))
     return _form_page(form, _("職員アカウント"), url_for("manage.users"))
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+def reset_two_factor(user_id: int):
+    """For a person who lost the phone and the recovery codes: the second factor is removed (they can set it up
+    again after signing in with the password); audited."""
+    _admin_only()
+    user = db.get_or_404(User, user_id)
+    had = user.has_totp
+    two_factor.remove(user)
+    audit("totp_reset", user, had_totp=had)
+    db.session.commit()
+    flash(_("%(email)s の2段階認証を解除しました", email=user.email))
+    return redirect(url_for("manage.users"))
 
 
 @bp.route("/audit")

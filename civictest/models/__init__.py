@@ -11,11 +11,11 @@ from civictest.models.responses import (
     SegmentTally,
 )
 from civictest.models.sessions import Participant, TestSession
-from civictest.models.staff import AuditEvent, User
+from civictest.models.staff import AuditEvent, RecoveryCode, User
 
 __all__ = [
     "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
     "MailSuppression", "OutgoingMail", "PanelIncentive", "PanelInvitation", "PanelMember", "PanelMonthlyCount", "PanelQuota", "PanelRound",
-    "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "ScreenerQuestion", "SegmentTally", "Service", "Study", "StudyTask",
+    "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "RecoveryCode", "ScreenerQuestion", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
 ]
