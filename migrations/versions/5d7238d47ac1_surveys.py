@@ -2,7 +2,7 @@
 roster (has_answered only) and anonymous responses (random ids) with their answers; no column links the two sides
 
 Revision ID: 5d7238d47ac1
-Revises: 089bc5065117
+Revises: 354777cbe0e2
 Create Date: 2026-12-05 23:50:22.627258
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d7238d47ac1'
-down_revision = '089bc5065117'
+down_revision = '354777cbe0e2'
 branch_labels = None
 depends_on = None
 
