@@ -113,6 +113,7 @@ def invite(wave_id: int):
         else:
             audit("survey_invited", wave, count=sent)
             db.session.commit()
+            survey_invitations.after_queueing()
             flash(_("%(n)s 人に案内のメールを送る準備をしました。", n=sent))
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 
@@ -129,6 +130,7 @@ def remind(wave_id: int):
         else:
             audit("survey_reminded", wave, count=sent)
             db.session.commit()
+            survey_invitations.after_queueing()
             flash(_("まだ回答していない %(n)s 人に催促のメールを送る準備をしました（前のメールから1週間たった人だけ）。", n=sent))
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 
