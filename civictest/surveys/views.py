@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from civictest.extensions import db
 from civictest.models import Department
@@ -13,7 +14,7 @@ from civictest.surveys import bp
 from civictest.surveys.access import departments, survey_or_404, visible_surveys, wave_or_404
 from civictest.surveys.forms import ActionForm, ItemForm, SurveyForm, UnitsForm, WaveForm, parse_options
 
-STATE_WORDS = {"draft": "準備中", "open": "回答受付中", "closed": "締切済み", "published": "公開済み"}
+STATE_WORDS = {"draft": _l("準備中"), "open": _l("回答受付中"), "closed": _l("締切済み"), "published": _l("公開済み")}
 
 
 @bp.route("/")
@@ -97,7 +98,7 @@ def wave_state(wave_id: int):
         else:
             audit("survey_wave_state", wave, state=target)
             db.session.commit()
-            flash(_("回の状態を「%(state)s」にしました。", state=_(STATE_WORDS[target])))
+            flash(_("回の状態を「%(state)s」にしました。", state=str(STATE_WORDS[target])))
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 
 
