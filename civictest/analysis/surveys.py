@@ -27,6 +27,7 @@ Pure: counts in (as SQL aggregates them), plain unrounded dicts out; no Flask, n
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -40,13 +41,14 @@ from civictest.analysis.metrics import (
     compare_completion_rates, compare_means_from_counts, completion_rate_ci, rating_summary_from_counts,
 )
 from civictest.privacy import suppress_small_cells
+from statsmodels.stats.proportion import proportion_confint
 
 DEFAULT_K = 10  # SURVEY_SUPPRESSION_K
 BANDS = ("positive", "neutral", "negative")
 __all__ = [
-    "BANDS", "DEFAULT_K", "IMPROVED", "MIXED", "NO_CHANGE", "WORSE", "band_of", "choice_summary", "compare_waves",
-    "item_summary", "poststratification_weights", "response_rates", "roll_up", "suppress_groups",
-    "suppress_units", "weighted_item_summary",
+    "BANDS", "DEFAULT_K", "IMPROVED", "MIXED", "NO_CHANGE", "WORSE", "band_of", "band_table", "choice_summary",
+    "compare_waves", "item_summary", "poststratification_weights", "response_rates", "roll_up",
+    "suppress_groups", "suppress_units", "wave_results", "weighted_item_summary",
 ]
 
 
@@ -318,3 +320,199 @@ def compare_waves(base: Mapping[Hashable, Mapping[Any, Any]], candidate: Mapping
     return {"items": items, "verdict": overall, "alpha": alpha,
             "only_base": [key for key in base if key not in candidate],
             "only_candidate": [key for key in candidate if key not in base]}
+
+
+# ---------------------------------------------------------------- many groups at once
+def _none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def band_table(counts: pd.DataFrame, keys: Sequence[str], scale_min: int = 1, scale_max: int = 5,
+               confidence: float = 0.95) -> pd.DataFrame:
+    """item_summary's shares for many groups at once (units x items, grades x items): counts has the columns
+    keys + ["value", "n"]; one row per group out with n, {band}_count, {band}_share, {band}_lower, {band}_upper
+    (the same adjusted-Wald interval, statsmodels' proportion_confint on arrays) and mean (no interval per
+    group: the overall figures carry the t-interval). Groups with n = 0 have missing shares."""
+    keys = list(keys)
+    columns = [*keys, "n", *(f"{b}_{f}" for b in BANDS for f in ("count", "share", "lower", "upper")), "mean"]
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    values = counts["value"].astype("int64")
+    if ((values < scale_min) | (values > scale_max)).any():
+        raise ValueError(f"answer outside the scale {scale_min}..{scale_max}")
+    mid2 = scale_min + scale_max
+    frame = counts.assign(
+        positive=np.where(2 * values > mid2, counts["n"], 0), negative=np.where(2 * values < mid2, counts["n"], 0),
+        neutral=np.where(2 * values == mid2, counts["n"], 0), total=values * counts["n"])
+    out = frame.groupby(keys, as_index=False, sort=False)[["n", *BANDS, "total"]].sum()
+    n = out["n"].to_numpy(dtype="int64")
+    safe = np.maximum(n, 1)
+    for band in BANDS:
+        x = out[band].to_numpy(dtype="int64")
+        lower, upper = proportion_confint(x, safe, alpha=1 - confidence, method="agresti_coull")
+        out[f"{band}_count"] = x
+        out[f"{band}_share"] = np.where(n > 0, x / safe, np.nan)
+        out[f"{band}_lower"] = np.where(n > 0, lower, np.nan)
+        out[f"{band}_upper"] = np.where(n > 0, upper, np.nan)
+    out["mean"] = np.where(n > 0, out["total"] / safe, np.nan)
+    return out[columns]
+
+
+def _band_row(row: Any) -> dict:
+    """One band_table row as item_summary's keys (shares only)."""
+    out: dict = {"n": int(row["n"])}
+    for band in BANDS:
+        out[band] = {"count": int(row[f"{band}_count"]), "share": _none(float(row[f"{band}_share"])),
+                     "lower": _none(float(row[f"{band}_lower"])), "upper": _none(float(row[f"{band}_upper"]))}
+    out["mean"] = _none(float(row["mean"]))
+    return out
+
+
+def _ancestors(units: Sequence[tuple[Hashable, Hashable | None]]) -> pd.DataFrame:
+    """(unit, ancestor) pairs, each unit with itself and every unit above it."""
+    parent = dict(units)
+    pairs = []
+    for unit in parent:
+        up = unit
+        while up is not None:
+            pairs.append((unit, up))
+            up = parent[up]
+    return pd.DataFrame(pairs, columns=["unit_id", "ancestor"])
+
+
+def _depths(units: Sequence[tuple[Hashable, Hashable | None]]) -> dict:
+    order, parent, _children = _tree(units)
+    depth: dict = {}
+    for unit in order:
+        depth[unit] = 0 if parent[unit] is None else depth[parent[unit]] + 1
+    return depth
+
+
+def wave_results(*, items: Sequence[Mapping], units: Sequence[Mapping], answers: pd.DataFrame,
+                 respondents: pd.DataFrame, roster: pd.DataFrame | None = None,
+                 base_answers: pd.DataFrame | None = None, k: int = DEFAULT_K, alpha: float = 0.05,
+                 confidence: float = 0.95) -> dict:
+    """Every figure of one wave, from SQL aggregates (pure).
+
+    items: [{"id", "key", "kind": "scale" | "choice" | "text", "scale_min", "scale_max", ...}] in order (other
+    keys, e.g. texts, are passed through); units: [{"id", "parent_id", ...}];
+    answers: item_id, unit_id, grade, value, n (scale value or choice option; free text is not counted here);
+    respondents: unit_id, grade, n (responses); roster: unit_id, grade, invited, answered (None: no roster);
+    base_answers: item_key, value, n of the previous wave (None: no comparison).
+    Grades are strings ("" = not given). Weighting cells are first-level units (the units right under a root, e.g. 局) x grade."""
+    pairs = [(u["id"], u.get("parent_id")) for u in units]
+    depth = _depths(pairs) if pairs else {}
+    parent = dict(pairs)
+    direct = respondents.groupby("unit_id")["n"].sum().to_dict() if not respondents.empty else {}
+    suppression = suppress_units(pairs, {u: int(n) for u, n in direct.items()}, k) if pairs else {}
+    shown_units = [u["id"] for u in units if suppression.get(u["id"], {}).get("shown")]
+    grade_counts = respondents.groupby("grade")["n"].sum().to_dict() if not respondents.empty else {}
+    grades_shown = suppress_groups({g: int(n) for g, n in sorted(grade_counts.items())}, k)
+    total = int(respondents["n"].sum()) if not respondents.empty else 0
+    whole_shown = total >= k
+    scale_items = [i for i in items if i.get("kind") == "scale"]
+
+    # overall per item (hidden entirely when the whole wave has fewer than k respondents)
+    overall: dict = {}
+    for item in items:
+        rows = answers[answers["item_id"] == item["id"]] if not answers.empty else answers
+        counts = rows.groupby("value")["n"].sum().to_dict() if not rows.empty else {}
+        if item.get("kind") == "scale":
+            overall[item["id"]] = item_summary({int(v): int(n) for v, n in counts.items()},
+                                               item["scale_min"], item["scale_max"], confidence)
+        elif item.get("kind") == "choice":
+            options = item.get("options") or sorted(counts)
+            overall[item["id"]] = choice_summary({o: int(counts.get(o, 0)) for o in options}, confidence)
+
+    # post-stratification: first-level unit (a 局 under the whole organisation) x grade
+    top = {}
+    for unit, _up in pairs:
+        up = unit
+        while parent[up] is not None and parent[parent[up]] is not None:
+            up = parent[up]
+        top[unit] = up
+    weighting = None
+    weighted: dict = {}
+    if roster is not None and not roster.empty and not respondents.empty:
+        r_cells = roster.assign(cell=[(top[u], g) for u, g in zip(roster["unit_id"], roster["grade"])])
+        s_cells = respondents.assign(cell=[(top[u], g) for u, g in zip(respondents["unit_id"], respondents["grade"])])
+        weighting = poststratification_weights(r_cells.groupby("cell")["invited"].sum().to_dict(),
+                                               s_cells.groupby("cell")["n"].sum().to_dict())
+        if not answers.empty:
+            cells = answers.assign(cell=[(top[u], g) for u, g in zip(answers["unit_id"], answers["grade"])])
+            grouped = cells.groupby(["item_id", "cell", "value"])["n"].sum()
+            for item in scale_items:
+                if item["id"] not in grouped.index.get_level_values(0):
+                    continue
+                per_cell: dict = {}
+                for (cell, value), n in grouped.loc[item["id"]].items():
+                    per_cell.setdefault(cell, {})[int(value)] = int(n)
+                weighted[item["id"]] = weighted_item_summary(per_cell, weighting["weights"], item["scale_min"],
+                                                             item["scale_max"])
+    weighting_out = None if weighting is None else {
+        "cells": "top_unit_x_grade", "covered_roster_share": weighting["covered_roster_share"],
+        "uncovered_cells": [list(c) for c in weighting["uncovered_cells"]],
+        "weights": [{"unit_id": c[0], "grade": c[1], "weight": w} for c, w in weighting["weights"].items()]}
+
+    # per unit (subtree figures of shown units) and per grade, scale items only
+    unit_rows: dict = {}
+    grade_rows: dict = {}
+    scale_ids = [i["id"] for i in scale_items]
+    scale_answers = answers[answers["item_id"].isin(scale_ids)] if not answers.empty else answers
+    if not scale_answers.empty and shown_units:
+        expanded = scale_answers.merge(_ancestors(pairs), on="unit_id")
+        expanded = expanded[expanded["ancestor"].isin(shown_units)]
+        for item in scale_items:
+            part = expanded[expanded["item_id"] == item["id"]]
+            table = band_table(part, ["ancestor"], item["scale_min"], item["scale_max"], confidence)
+            for row in table.to_dict("records"):
+                unit_rows.setdefault(row["ancestor"], {})[item["id"]] = _band_row(row)
+    visible_grades = [g for g, ok in grades_shown.items() if ok and grade_counts.get(g)]
+    if not scale_answers.empty and visible_grades:
+        part = scale_answers[scale_answers["grade"].isin(visible_grades)]
+        for item in scale_items:
+            table = band_table(part[part["item_id"] == item["id"]], ["grade"], item["scale_min"], item["scale_max"],
+                               confidence)
+            for row in table.to_dict("records"):
+                grade_rows.setdefault(row["grade"], {})[item["id"]] = _band_row(row)
+
+    rates: dict = {}
+    if roster is not None and not roster.empty and pairs:
+        invited = roster.groupby("unit_id")["invited"].sum().to_dict()
+        answered = roster.groupby("unit_id")["answered"].sum().to_dict()
+        rates = response_rates(pairs, invited, answered, shown=shown_units, confidence=confidence)
+    unit_out = []
+    for unit in units:
+        uid = unit["id"]
+        row = suppression[uid]
+        visible = row["shown"]
+        unit_out.append({**unit, "depth": depth[uid], "shown": visible, "shown_as": row["shown_as"],
+                         "respondents": row["respondents"] if visible else None,
+                         "response_rate": rates.get(uid) if visible else None,
+                         "items": unit_rows.get(uid, {}) if visible else None})
+    grade_out = [{"grade": g, "shown": ok, "respondents": int(grade_counts[g]) if ok else None,
+                  "items": grade_rows.get(g, {}) if ok else None} for g, ok in grades_shown.items()]
+
+    comparison = None
+    if base_answers is not None:
+        base = {key: {int(v): int(n) for v, n in part.groupby("value")["n"].sum().items()}
+                for key, part in base_answers.groupby("item_key", sort=False)} if not base_answers.empty else {}
+        current = {i["key"]: overall[i["id"]]["counts"] for i in scale_items}
+        first = scale_items[0] if scale_items else {"scale_min": 1, "scale_max": 5}
+        comparison = compare_waves({key: base[key] for key in current if key in base}, current,
+                                   first["scale_min"], first["scale_max"], alpha)
+        comparison["items"] = [{**c, "item_id": next(i["id"] for i in scale_items if i["key"] == c["item"])}
+                               for c in comparison["items"]]
+    item_out = []
+    for item in items:
+        entry = {**item, "overall": overall.get(item["id"]) if whole_shown else None,
+                 "weighted": weighted.get(item["id"]) if whole_shown else None}
+        item_out.append(entry)
+    root_rate = None
+    if roster is not None and not roster.empty:
+        root_rate = completion_rate_ci(int(roster["answered"].sum()), int(roster["invited"].sum()), confidence)
+        root_rate = {"invited": root_rate["n"], "answered": int(roster["answered"].sum()),
+                     "rate": root_rate["completion_rate"], "lower": root_rate["lower"], "upper": root_rate["upper"]}
+    return {"k": k, "respondents": total, "shown": whole_shown, "response_rate": root_rate,
+            "items": item_out, "units": unit_out, "grades": grade_out, "weighting": weighting_out,
+            "comparison": comparison if whole_shown else None}

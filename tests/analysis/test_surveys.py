@@ -3,6 +3,7 @@ import math
 import random
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -246,3 +247,75 @@ def test_mixed_and_worse_and_empty_waves():
     assert surveys.compare_waves({"a": better}, {"a": worse})["verdict"] == surveys.WORSE
     empty = surveys.compare_waves({"a": {}}, {"a": better})
     assert empty["verdict"] == surveys.NO_CHANGE and empty["items"][0]["verdict"] is None
+
+
+# ---------------------------------------------------------------- a whole wave
+def wave_frames():
+    """Org: R > A (A1 12 respondents, A2 3), R > B (15). Grades s (senior) and j (junior)."""
+    units = [{"id": 1, "parent_id": None, "name": "R"}, {"id": 2, "parent_id": 1, "name": "A"},
+             {"id": 3, "parent_id": 2, "name": "A1"}, {"id": 4, "parent_id": 2, "name": "A2"},
+             {"id": 5, "parent_id": 1, "name": "B"}]
+    items = [{"id": 10, "key": "q1", "kind": "scale", "scale_min": 1, "scale_max": 5},
+             {"id": 11, "key": "q2", "kind": "choice", "options": ["a", "b"]},
+             {"id": 12, "key": "q3", "kind": "text"}]
+    respondents = pd.DataFrame([(3, "s", 12), (4, "j", 3), (5, "j", 15)], columns=["unit_id", "grade", "n"])
+    answers = pd.DataFrame([(10, 3, "s", 5, 12), (10, 4, "j", 1, 3), (10, 5, "j", 3, 15),
+                            (11, 3, "s", "a", 12), (11, 5, "j", "b", 15)],
+                           columns=["item_id", "unit_id", "grade", "value", "n"])
+    roster = pd.DataFrame([(3, "s", 20, 12), (4, "j", 10, 3), (5, "j", 60, 15)],
+                          columns=["unit_id", "grade", "invited", "answered"])
+    base = pd.DataFrame([("q1", 5, 5), ("q1", 1, 25)], columns=["item_key", "value", "n"])
+    return units, items, respondents, answers, roster, base
+
+
+def test_wave_results_put_every_figure_together():
+    units, items, respondents, answers, roster, base = wave_frames()
+    out = surveys.wave_results(items=items, units=units, answers=answers, respondents=respondents, roster=roster,
+                               base_answers=base, k=10)
+    assert out["respondents"] == 30 and out["shown"]
+    q1 = out["items"][0]["overall"]
+    assert q1["n"] == 30 and q1["positive"]["share"] == approx(12 / 30) and q1["mean"] == approx(108 / 30)
+    assert out["items"][1]["overall"]["options"]["b"]["share"] == approx(15 / 27)
+    assert out["items"][2]["overall"] is None  # free text is not counted here
+    shown_units = {u["name"]: u for u in out["units"] if u["shown"]}
+    # A2 (3) is hidden; A1 would give it away from A's total, so A1 is hidden too; A itself shows 15
+    assert set(shown_units) == {"R", "A", "B"}
+    assert shown_units["A"]["respondents"] == 15
+    assert shown_units["A"]["items"][10]["positive"]["share"] == approx(12 / 15)
+    a2 = next(u for u in out["units"] if u["name"] == "A2")
+    assert a2["items"] is None and a2["respondents"] is None and a2["shown_as"] == 2
+    assert shown_units["R"]["response_rate"]["rate"] == approx(30 / 90)
+    assert shown_units["B"]["response_rate"]["invited"] == 60
+    # grades: s 12, j 18, both >= 10
+    grades = {g["grade"]: g for g in out["grades"]}
+    assert grades["j"]["items"][10]["negative"]["share"] == approx(3 / 18)
+    # weights by top unit x grade: (A, s) roster 20/90 over 12/30; (B, j) 60/90 over 15/30; (A, j) 10/90 over 3/30
+    weights = {(w["unit_id"], w["grade"]): w["weight"] for w in out["weighting"]["weights"]}
+    assert weights == {(2, "s"): approx((20 / 90) / (12 / 30)), (2, "j"): approx((10 / 90) / (3 / 30)),
+                       (5, "j"): approx((60 / 90) / (15 / 30))}
+    weighted = out["items"][0]["weighted"]
+    assert weighted["positive"] == approx(20 / 90) and weighted["neutral"] == approx(60 / 90)
+    change = out["comparison"]["items"][0]
+    assert change["item_id"] == 10 and change["positive"]["p2"] == approx(5 / 30)
+    assert change["positive"]["p1"] == approx(12 / 30)
+
+
+def test_wave_below_k_shows_nothing():
+    units, items, respondents, answers, roster, base = wave_frames()
+    out = surveys.wave_results(items=items, units=units, answers=answers, respondents=respondents, roster=roster,
+                               base_answers=base, k=31)
+    assert not out["shown"] and out["items"][0]["overall"] is None and out["comparison"] is None
+    assert not any(u["shown"] for u in out["units"]) and not any(g["shown"] for g in out["grades"])
+
+
+def test_band_table_matches_item_summary():
+    counts = pd.DataFrame([("x", 1, 2), ("x", 2, 3), ("x", 3, 5), ("x", 4, 6), ("x", 5, 4), ("y", 3, 0)],
+                          columns=["g", "value", "n"])
+    table = surveys.band_table(counts, ["g"]).set_index("g")
+    single = surveys.item_summary({1: 2, 2: 3, 3: 5, 4: 6, 5: 4})
+    for band in surveys.BANDS:
+        assert table.loc["x", f"{band}_share"] == approx(single[band]["share"])
+        assert table.loc["x", f"{band}_lower"] == approx(single[band]["lower"])
+        assert table.loc["x", f"{band}_upper"] == approx(single[band]["upper"])
+    assert table.loc["x", "mean"] == approx(single["mean"])
+    assert table.loc["y", "n"] == 0 and np.isnan(table.loc["y", "positive_share"])
