@@ -8,9 +8,13 @@ from civictest.models.responses import (
 )
 from civictest.models.sessions import Participant, TestSession
 from civictest.models.staff import AuditEvent, User
+from civictest.models.surveys import (
+    OrgUnit, RosterEntry, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyWave, SurveyWaveItem,
+)
 
 __all__ = [
     "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
     "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
+    "OrgUnit", "RosterEntry", "Survey", "SurveyAnswer", "SurveyItem", "SurveyResponse", "SurveyWave", "SurveyWaveItem",
 ]
