@@ -93,7 +93,10 @@ def _register_blueprints(app: Flask) -> None:
     from civictest.manage import bp as manage_bp
     from civictest.participate import bp as participate_bp
     from civictest.public import bp as public_bp
+    from civictest.respond import bp as respond_bp
     from civictest.review import bp as review_bp
+    from civictest.surveys import bp as surveys_bp
 
-    for bp in (public_bp, auth_bp, manage_bp, participate_bp, facilitate_bp, review_bp, compare_bp, api_bp):
+    for bp in (public_bp, auth_bp, manage_bp, participate_bp, facilitate_bp, review_bp, compare_bp, api_bp,
+               surveys_bp, respond_bp):
         app.register_blueprint(bp)

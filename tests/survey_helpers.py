@@ -22,3 +22,31 @@ def make_survey(title: str = "職員のデジタル環境調査") -> tuple:
     wave = surveys.create_wave(survey, "2026年度")
     db.session.commit()
     return survey, wave
+
+
+def roster_csv(rows: list[tuple[str, str, str]], encoding: str = "utf-8") -> bytes:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["メールアドレス", "所属", "職層"])
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def add_roster(wave, people: list[tuple[str, str, str]]) -> list:  # noqa: ANN001
+    """Roster entries for (email, unit path, grade), each with a fresh link: [(entry, token)]."""
+    from sqlalchemy import select
+
+    from civictest.models import OrgUnit, RosterEntry
+
+    units = {unit.path: unit.id for unit in db.session.scalars(select(OrgUnit))}
+    out = []
+    for email, path, grade in people:
+        entry = RosterEntry(wave_id=wave.id, email=email, org_unit_id=units[path], job_grade=grade, reminders=0,
+                            invited_at=surveys.utcnow())
+        db.session.add(entry)
+        out.append((entry, surveys.issue_link(entry)))
+    db.session.commit()
+    return out

@@ -1,10 +1,10 @@
 """Command-line doors: `flask --app app users | demo | import | export | check-counts | sentiment | report |
-compare`. Thin wrappers over the services and the reports; no command imports a blueprint module."""
+compare | survey`. Thin wrappers over the services and the reports; no command imports a blueprint module."""
 from __future__ import annotations
 
 from flask import Flask
 
-from civictest.cli import data, demo, reporting, sentiment, users
+from civictest.cli import data, demo, reporting, sentiment, surveys, users
 
 
 def register(app: Flask) -> None:
@@ -13,3 +13,4 @@ def register(app: Flask) -> None:
     data.register(app)
     app.cli.add_command(sentiment.sentiment_cli)
     reporting.register(app)
+    app.cli.add_command(surveys.survey_cli)
