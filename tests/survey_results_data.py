@@ -45,12 +45,28 @@ def people(count: int, **answers) -> list[dict]:
     return [{int(p[1:]): values[i % len(values)] for p, values in answers.items()} for i in range(count)]
 
 
-def two_waves():
+def survey_in(department):  # noqa: ANN001, ANN201
+    """make_survey's survey and first wave, in an existing department (the browser tests' demo data)."""
+    from survey_helpers import UNITS
+
+    surveys.ensure_units(UNITS)
+    survey = surveys.create_survey(department, "職員のデジタル環境調査", title_en="Staff digital environment survey")
+    surveys.add_item(survey, "agreement5", "業務に必要な端末がそろっている", wording_en="I have the devices I need")
+    surveys.add_item(survey, "satisfaction5", "デジタル環境全体に満足している", wording_en="Overall satisfaction")
+    surveys.add_item(survey, "single_choice", "主に使う端末", wording_en="Main device",
+                     options=[{"ja": "デスクトップ", "en": "Desktop"}, {"ja": "ノート", "en": "Laptop"}])
+    surveys.add_item(survey, "free_text", "改善してほしいこと", wording_en="What should improve")
+    wave = surveys.create_wave(survey, "2026年度")
+    db.session.commit()
+    return survey, wave
+
+
+def two_waves(department=None):  # noqa: ANN001, ANN201
     """Wave 1: item 0 (agreement) 5 of 30 positive; wave 2: 12 of 30 positive (all of 総務課 says 5).
 
     Wave 2 answers: 総務課 12 x (q0=5, q1=4, q2=1), 文書課 3 x (q0=1, q1=2, q2=2),
     財政課 15 x (q0=3, q1=3, q2=2, q3 text)."""
-    survey, first = make_survey()
+    survey, first = make_survey() if department is None else survey_in(department)
     add_wave_people(first, {"総務局/総務部/総務課": people(12, p0=[5] * 5 + [1] * 7, p1=[3]),
                             "総務局/総務部/文書課": people(3, p0=[1], p1=[3]),
                             "財務局/主計部/財政課": people(15, p0=[1], p1=[3])})
