@@ -44,10 +44,11 @@ from civictest.privacy import suppress_small_cells
 from statsmodels.stats.proportion import proportion_confint
 
 DEFAULT_K = 10  # SURVEY_SUPPRESSION_K
+MANN_WHITNEY_MAX = 200_000
 BANDS = ("positive", "neutral", "negative")
 __all__ = [
     "BANDS", "DEFAULT_K", "IMPROVED", "MIXED", "NO_CHANGE", "WORSE", "band_of", "band_table", "choice_summary",
-    "compare_waves", "item_summary", "poststratification_weights", "response_rates", "roll_up",
+    "compare_waves", "first_levels", "item_summary", "poststratification_weights", "response_rates", "roll_up",
     "suppress_groups", "suppress_units", "wave_results", "weighted_item_summary",
 ]
 
@@ -277,6 +278,11 @@ def _expanded(counts: Mapping[int, int]) -> np.ndarray:
 
 
 def _mann_whitney(base: Mapping[int, int], candidate: Mapping[int, int]) -> dict:
+    """Mann-Whitney U of the whole scale (scipy, on the answers expanded from their counts); above
+    MANN_WHITNEY_MAX answers in both waves together it is left out (None): ranking them costs seconds per item,
+    and the test on % positive and Welch's test on the mean already have all the power they need."""
+    if sum(base.values()) + sum(candidate.values()) > MANN_WHITNEY_MAX:
+        return {"u": None, "p_two_sided": None}
     a, b = _expanded(candidate), _expanded(base)
     if a.size == 0 or b.size == 0 or np.ptp(np.concatenate([a, b])) == 0:
         return {"u": None, "p_two_sided": None}
@@ -291,7 +297,7 @@ def compare_item(base: Mapping[Any, Any], candidate: Mapping[Any, Any], scale_mi
     positive = [v for v in b if band_of(v, scale_min, scale_max) == "positive"]
     x_b, n_b = sum(b[v] for v in positive), sum(b.values())
     x_c, n_c = sum(c[v] for v in positive), sum(c.values())
-    rates = compare_completion_rates(x_c, n_c, x_b, n_b)
+    rates = compare_completion_rates(x_c, n_c, x_b, n_b, fisher_always=False)
     means = compare_means_from_counts(list(c), list(c.values()), list(b), list(b.values()))
     headline = rates["recommended_p"]
     return {"n_base": n_b, "n_candidate": n_c, "positive": rates, "mean": means,
@@ -388,21 +394,58 @@ def _depths(units: Sequence[tuple[Hashable, Hashable | None]]) -> dict:
     return depth
 
 
-def wave_results(*, items: Sequence[Mapping], units: Sequence[Mapping], answers: pd.DataFrame,
-                 respondents: pd.DataFrame, roster: pd.DataFrame | None = None,
+def _scale_groups(items: Sequence[Mapping]) -> dict[tuple[int, int], list]:
+    """Scale items grouped by their (scale_min, scale_max), so each group is one vectorised band_table."""
+    groups: dict[tuple[int, int], list] = {}
+    for item in items:
+        groups.setdefault((item["scale_min"], item["scale_max"]), []).append(item["id"])
+    return groups
+
+
+def _per_item_bands(frame: pd.DataFrame, key: str, items: Sequence[Mapping], confidence: float) -> dict:
+    """{group key: {item id: band row}} from a frame of item_id, key, value, n (one band_table per scale)."""
+    out: dict = {}
+    if frame.empty:
+        return out
+    for (low, high), ids in _scale_groups(items).items():
+        part = frame[frame["item_id"].isin(ids)]
+        if part.empty:
+            continue
+        for row in band_table(part, ["item_id", key], low, high, confidence).to_dict("records"):
+            out.setdefault(row[key], {})[row["item_id"]] = _band_row(row)
+    return out
+
+
+def first_levels(units: Sequence[Mapping]) -> dict:
+    """Each unit's first-level unit (a child of a root, e.g. 局), or the root itself for a root."""
+    parent = {u["id"]: u.get("parent_id") for u in units}
+    top = {}
+    for unit in parent:
+        up = unit
+        while parent[up] is not None and parent[parent[up]] is not None:
+            up = parent[up]
+        top[unit] = up
+    return top
+
+
+def wave_results(*, items: Sequence[Mapping], units: Sequence[Mapping], by_top: pd.DataFrame,
+                 by_unit: pd.DataFrame, respondents: pd.DataFrame, roster: pd.DataFrame | None = None,
                  base_answers: pd.DataFrame | None = None, k: int = DEFAULT_K, alpha: float = 0.05,
                  confidence: float = 0.95) -> dict:
     """Every figure of one wave, from SQL aggregates (pure).
 
     items: [{"id", "key", "kind": "scale" | "choice" | "text", "scale_min", "scale_max", ...}] in order (other
-    keys, e.g. texts, are passed through); units: [{"id", "parent_id", ...}];
-    answers: item_id, unit_id, grade, value, n (scale value or choice option; free text is not counted here);
+    keys, e.g. texts, are passed through); units: [{"id", "parent_id", ...}] (a tree; `first_levels` names
+    each unit's first-level unit, e.g. its 局);
+    by_top: item_id, top_id, grade, value, n: answers with a value (scale point or choice option) per item,
+    first-level unit, job grade and value; they give the overall figures, the grades and the weighting;
+    by_unit: item_id, unit_id, value, n: the same per unit, for the items whose unit breakdown is wanted;
     respondents: unit_id, grade, n (responses); roster: unit_id, grade, invited, answered (None: no roster);
     base_answers: item_key, value, n of the previous wave (None: no comparison).
-    Grades are strings ("" = not given). Weighting cells are first-level units (the units right under a root, e.g. 局) x grade."""
+    Grades are strings ("" = not given). Weighting cells are first-level unit x grade."""
     pairs = [(u["id"], u.get("parent_id")) for u in units]
     depth = _depths(pairs) if pairs else {}
-    parent = dict(pairs)
+    top = first_levels(units)
     direct = respondents.groupby("unit_id")["n"].sum().to_dict() if not respondents.empty else {}
     suppression = suppress_units(pairs, {u: int(n) for u, n in direct.items()}, k) if pairs else {}
     shown_units = [u["id"] for u in units if suppression.get(u["id"], {}).get("shown")]
@@ -413,74 +456,63 @@ def wave_results(*, items: Sequence[Mapping], units: Sequence[Mapping], answers:
     scale_items = [i for i in items if i.get("kind") == "scale"]
 
     # overall per item (hidden entirely when the whole wave has fewer than k respondents)
+    per_item: dict = {}
+    if not by_top.empty:
+        for (item_id, value), n in by_top.groupby(["item_id", "value"])["n"].sum().items():
+            per_item.setdefault(item_id, {})[value] = int(n)
     overall: dict = {}
     for item in items:
-        rows = answers[answers["item_id"] == item["id"]] if not answers.empty else answers
-        counts = rows.groupby("value")["n"].sum().to_dict() if not rows.empty else {}
+        counts = per_item.get(item["id"], {})
         if item.get("kind") == "scale":
-            overall[item["id"]] = item_summary({int(v): int(n) for v, n in counts.items()},
-                                               item["scale_min"], item["scale_max"], confidence)
+            overall[item["id"]] = item_summary({int(v): n for v, n in counts.items()}, item["scale_min"],
+                                               item["scale_max"], confidence)
         elif item.get("kind") == "choice":
             options = item.get("options") or sorted(counts)
-            overall[item["id"]] = choice_summary({o: int(counts.get(o, 0)) for o in options}, confidence)
+            overall[item["id"]] = choice_summary({o: counts.get(o, 0) for o in options}, confidence)
 
-    # post-stratification: first-level unit (a 局 under the whole organisation) x grade
-    top = {}
-    for unit, _up in pairs:
-        up = unit
-        while parent[up] is not None and parent[parent[up]] is not None:
-            up = parent[up]
-        top[unit] = up
+    # post-stratification: first-level unit x grade
     weighting = None
     weighted: dict = {}
     if roster is not None and not roster.empty and not respondents.empty:
-        r_cells = roster.assign(cell=[(top[u], g) for u, g in zip(roster["unit_id"], roster["grade"])])
-        s_cells = respondents.assign(cell=[(top[u], g) for u, g in zip(respondents["unit_id"], respondents["grade"])])
-        weighting = poststratification_weights(r_cells.groupby("cell")["invited"].sum().to_dict(),
-                                               s_cells.groupby("cell")["n"].sum().to_dict())
-        if not answers.empty:
-            cells = answers.assign(cell=[(top[u], g) for u, g in zip(answers["unit_id"], answers["grade"])])
-            grouped = cells.groupby(["item_id", "cell", "value"])["n"].sum()
-            for item in scale_items:
-                if item["id"] not in grouped.index.get_level_values(0):
-                    continue
-                per_cell: dict = {}
-                for (cell, value), n in grouped.loc[item["id"]].items():
-                    per_cell.setdefault(cell, {})[int(value)] = int(n)
-                weighted[item["id"]] = weighted_item_summary(per_cell, weighting["weights"], item["scale_min"],
-                                                             item["scale_max"])
+        def cells(frame: pd.DataFrame, column: str) -> dict:
+            keys = zip((top[u] for u in frame["unit_id"]), frame["grade"])
+            return pd.Series(frame[column].to_numpy(), index=pd.MultiIndex.from_tuples(list(keys))) \
+                .groupby(level=[0, 1]).sum().to_dict()
+        weighting = poststratification_weights(cells(roster, "invited"), cells(respondents, "n"))
+        scale_ids = {i["id"] for i in scale_items}
+        per_cell: dict = {}
+        for item_id, top_id, grade, value, n in by_top.itertuples(index=False, name=None):
+            if item_id in scale_ids:
+                cell = per_cell.setdefault(item_id, {}).setdefault((top_id, grade), {})
+                cell[int(value)] = cell.get(int(value), 0) + int(n)
+        for item in scale_items:
+            if item["id"] in per_cell:
+                weighted[item["id"]] = weighted_item_summary(per_cell[item["id"]], weighting["weights"],
+                                                             item["scale_min"], item["scale_max"])
     weighting_out = None if weighting is None else {
-        "cells": "top_unit_x_grade", "covered_roster_share": weighting["covered_roster_share"],
+        "cells": "first_level_unit_x_grade", "covered_roster_share": weighting["covered_roster_share"],
         "uncovered_cells": [list(c) for c in weighting["uncovered_cells"]],
         "weights": [{"unit_id": c[0], "grade": c[1], "weight": w} for c, w in weighting["weights"].items()]}
 
     # per unit (subtree figures of shown units) and per grade, scale items only
     unit_rows: dict = {}
-    grade_rows: dict = {}
-    scale_ids = [i["id"] for i in scale_items]
-    scale_answers = answers[answers["item_id"].isin(scale_ids)] if not answers.empty else answers
-    if not scale_answers.empty and shown_units:
-        expanded = scale_answers.merge(_ancestors(pairs), on="unit_id")
-        expanded = expanded[expanded["ancestor"].isin(shown_units)]
-        for item in scale_items:
-            part = expanded[expanded["item_id"] == item["id"]]
-            table = band_table(part, ["ancestor"], item["scale_min"], item["scale_max"], confidence)
-            for row in table.to_dict("records"):
-                unit_rows.setdefault(row["ancestor"], {})[item["id"]] = _band_row(row)
+    if not by_unit.empty and shown_units and pairs:
+        expanded = by_unit.merge(_ancestors(pairs), on="unit_id")
+        expanded = expanded[expanded["ancestor"].isin(shown_units)][["item_id", "ancestor", "value", "n"]]
+        unit_rows = _per_item_bands(expanded, "ancestor", scale_items, confidence)
     visible_grades = [g for g, ok in grades_shown.items() if ok and grade_counts.get(g)]
-    if not scale_answers.empty and visible_grades:
-        part = scale_answers[scale_answers["grade"].isin(visible_grades)]
-        for item in scale_items:
-            table = band_table(part[part["item_id"] == item["id"]], ["grade"], item["scale_min"], item["scale_max"],
-                               confidence)
-            for row in table.to_dict("records"):
-                grade_rows.setdefault(row["grade"], {})[item["id"]] = _band_row(row)
+    grade_rows: dict = {}
+    if not by_top.empty and visible_grades:
+        part = by_top[by_top["grade"].isin(visible_grades)]
+        grade_rows = _per_item_bands(part.groupby(["item_id", "grade", "value"], as_index=False)["n"].sum(),
+                                     "grade", scale_items, confidence)
 
     rates: dict = {}
     if roster is not None and not roster.empty and pairs:
         invited = roster.groupby("unit_id")["invited"].sum().to_dict()
         answered = roster.groupby("unit_id")["answered"].sum().to_dict()
         rates = response_rates(pairs, invited, answered, shown=shown_units, confidence=confidence)
+    unit_items = sorted(set(by_unit["item_id"])) if not by_unit.empty else []
     unit_out = []
     for unit in units:
         uid = unit["id"]
@@ -494,25 +526,23 @@ def wave_results(*, items: Sequence[Mapping], units: Sequence[Mapping], answers:
                   "items": grade_rows.get(g, {}) if ok else None} for g, ok in grades_shown.items()]
 
     comparison = None
-    if base_answers is not None:
+    if base_answers is not None and whole_shown:
         base = {key: {int(v): int(n) for v, n in part.groupby("value")["n"].sum().items()}
                 for key, part in base_answers.groupby("item_key", sort=False)} if not base_answers.empty else {}
         current = {i["key"]: overall[i["id"]]["counts"] for i in scale_items}
         first = scale_items[0] if scale_items else {"scale_min": 1, "scale_max": 5}
         comparison = compare_waves({key: base[key] for key in current if key in base}, current,
                                    first["scale_min"], first["scale_max"], alpha)
-        comparison["items"] = [{**c, "item_id": next(i["id"] for i in scale_items if i["key"] == c["item"])}
-                               for c in comparison["items"]]
-    item_out = []
-    for item in items:
-        entry = {**item, "overall": overall.get(item["id"]) if whole_shown else None,
-                 "weighted": weighted.get(item["id"]) if whole_shown else None}
-        item_out.append(entry)
+        ids = {i["key"]: i["id"] for i in scale_items}
+        comparison["items"] = [{**c, "item_id": ids[c["item"]]} for c in comparison["items"]]
+    item_out = [{**item, "overall": overall.get(item["id"]) if whole_shown else None,
+                 "weighted": weighted.get(item["id"]) if whole_shown else None} for item in items]
     root_rate = None
     if roster is not None and not roster.empty:
-        root_rate = completion_rate_ci(int(roster["answered"].sum()), int(roster["invited"].sum()), confidence)
-        root_rate = {"invited": root_rate["n"], "answered": int(roster["answered"].sum()),
-                     "rate": root_rate["completion_rate"], "lower": root_rate["lower"], "upper": root_rate["upper"]}
+        answered_all = int(roster["answered"].sum())
+        ci = completion_rate_ci(answered_all, int(roster["invited"].sum()), confidence)
+        root_rate = {"invited": ci["n"], "answered": answered_all, "rate": ci["completion_rate"],
+                     "lower": ci["lower"], "upper": ci["upper"]}
     return {"k": k, "respondents": total, "shown": whole_shown, "response_rate": root_rate,
-            "items": item_out, "units": unit_out, "grades": grade_out, "weighting": weighting_out,
-            "comparison": comparison if whole_shown else None}
+            "items": item_out, "unit_items": unit_items, "units": unit_out, "grades": grade_out,
+            "weighting": weighting_out, "comparison": comparison}

@@ -187,6 +187,7 @@ def survey_schemas() -> dict[str, dict]:
         "SurveyWaveResults": _obj({
             "survey": _ref("SurveySummary"), "wave": wave, "base_wave": _null(wave), "k": INT,
             "respondents": INT, "shown": BOOL, "response_rate": _null(rate),
+            "unit_items": {"type": "array", "items": INT},
             "items": {"type": "array", "items": _obj({
                 "id": INT, "code": STR, "kind": {"enum": ["scale", "choice", "text"]}, "wording_ja": STR,
                 "wording_en": NSTR, "overall": _null({"anyOf": [scale, choice]}), "weighted": _null(weighted),
@@ -313,8 +314,9 @@ def paths() -> dict[str, dict]:
             _("結果のページと同じ数値です。回答者が SURVEY_SUPPRESSION_K 人未満の組織と職層は伏せ"
               "(shown が false、数値が null)、上位の組織にまとめます。前の回との比較を含みます。"),
             _ref("SurveyWaveResults"),
-            parameters=(_id("survey_id", _("調査の ID。")), _id("wave_id", _("調査の回の ID。"))),
-            errors=(401, 404, 503)),
+            parameters=(_id("survey_id", _("調査の ID。")), _id("wave_id", _("調査の回の ID。")),
+                        _query("item", _("組織ごとの数値をこの設問だけにします(省略時はすべての設問)。"))),
+            errors=(400, 401, 404, 503)),
     }
     return {PREFIX + path: {"get": op} for path, op in ops.items()}
 

@@ -30,6 +30,7 @@ def surveys():
 @bp.route("/surveys/waves/<int:wave_id>")
 def survey_wave(wave_id: int):
     wave = visible_wave(wave_id)
-    results = survey_figures.wave_results(wave, int(current_app.config["SURVEY_SUPPRESSION_K"]))
-    page = survey_dashboards.wave_page(results, lang(), _, request.args.get("item", type=int))
+    item_id = request.args.get("item", type=int)
+    results = survey_figures.wave_results(wave, int(current_app.config["SURVEY_SUPPRESSION_K"]), item_id=item_id)
+    page = survey_dashboards.wave_page(results, lang(), _, (results["unit_items"] or [None])[0])
     return render_template("compare/survey_wave.html", results=results, page=page, wave=wave)

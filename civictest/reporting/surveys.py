@@ -12,8 +12,10 @@ import functools
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from civictest import sentiment
 from civictest.analysis import surveys as analysis
@@ -80,15 +82,46 @@ def wave_items(wave_id: int) -> list[dict]:
     return out
 
 
-def answer_counts(wave_id: int) -> pd.DataFrame:
-    """item_id, unit_id, grade, value, n: counted answers with a value (scales, choices) per unit and grade."""
+def _first_level_of_unit() -> Any:
+    """(unit_id, top_id): every unit with its first-level unit (局, depth 1), matched by path prefix."""
+    unit, top = aliased(OrgUnit), aliased(OrgUnit)
+    return (select(unit.id.label("unit_id"), top.id.label("top_id"))
+            .join(top, and_(top.depth == 1, or_(unit.path == top.path,
+                                                 func.substr(unit.path, 1, func.length(top.path) + 1)
+                                                 == top.path + "/"))).subquery())
+
+
+def top_counts(wave_id: int) -> pd.DataFrame:
+    """item_id, top_id, grade, value, n: answers with a value per item, first-level unit (WHOLE when the
+    response has no unit), job grade and value. One pass over the wave's answers joined to their responses."""
+    mapping = _first_level_of_unit()
+    top = func.coalesce(mapping.c.top_id, WHOLE)
+    rows = db.session.execute(
+        select(SurveyAnswer.item_id, top, SurveyResponse.job_grade, SurveyAnswer.value, func.count())
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .outerjoin(mapping, mapping.c.unit_id == SurveyResponse.org_unit_id)
+        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.value.is_not(None))
+        .group_by(SurveyAnswer.item_id, top, SurveyResponse.job_grade, SurveyAnswer.value)).all()
+    return _frame(rows, ["item_id", "top_id", "grade", "value", "n"])
+
+
+def unit_counts(wave_id: int, item_ids: list[int]) -> pd.DataFrame:
+    """item_id, unit_id, value, n for these items (the unit breakdown)."""
     unit = func.coalesce(SurveyResponse.org_unit_id, WHOLE)
     rows = db.session.execute(
-        select(SurveyAnswer.item_id, unit, SurveyResponse.job_grade, SurveyAnswer.value, func.count())
+        select(SurveyAnswer.item_id, unit, SurveyAnswer.value, func.count())
         .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.value.is_not(None))
-        .group_by(SurveyAnswer.item_id, unit, SurveyResponse.job_grade, SurveyAnswer.value)).all()
-    return pd.DataFrame(rows, columns=["item_id", "unit_id", "grade", "value", "n"])
+        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.item_id.in_(item_ids or [-1]),
+               SurveyAnswer.value.is_not(None))
+        .group_by(SurveyAnswer.item_id, unit, SurveyAnswer.value)).all()
+    return _frame(rows, ["item_id", "unit_id", "value", "n"])
+
+
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    """A frame from result tuples, column by column (much faster than from row objects)."""
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(dict(zip(columns, (list(column) for column in zip(*rows)))))
 
 
 def respondent_counts(wave_id: int) -> pd.DataFrame:
@@ -96,7 +129,7 @@ def respondent_counts(wave_id: int) -> pd.DataFrame:
     rows = db.session.execute(
         select(unit, SurveyResponse.job_grade, func.count()).where(SurveyResponse.wave_id == wave_id)
         .group_by(unit, SurveyResponse.job_grade)).all()
-    return pd.DataFrame(rows, columns=["unit_id", "grade", "n"])
+    return _frame(rows, ["unit_id", "grade", "n"])
 
 
 def roster_counts(wave_id: int) -> pd.DataFrame:
@@ -105,7 +138,7 @@ def roster_counts(wave_id: int) -> pd.DataFrame:
         select(unit, RosterEntry.job_grade, func.count(),
                func.count().filter(RosterEntry.has_answered.is_(True)))
         .where(RosterEntry.wave_id == wave_id).group_by(unit, RosterEntry.job_grade)).all()
-    return pd.DataFrame(rows, columns=["unit_id", "grade", "invited", "answered"])
+    return _frame(rows, ["unit_id", "grade", "invited", "answered"])
 
 
 def base_counts(wave_id: int, item_ids: list[int]) -> pd.DataFrame:
@@ -114,7 +147,7 @@ def base_counts(wave_id: int, item_ids: list[int]) -> pd.DataFrame:
         .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.item_id.in_(item_ids or [-1]),
                SurveyAnswer.value.is_not(None))
         .group_by(SurveyAnswer.item_id, SurveyAnswer.value)).all()
-    return pd.DataFrame(rows, columns=["item_key", "value", "n"])
+    return _frame(rows, ["item_key", "value", "n"])
 
 
 def org_units(present: set[int]) -> list[dict]:
@@ -150,13 +183,15 @@ def _text_figures(texts: tuple[str, ...], limit: int) -> dict:
 
 
 # ---------------------------------------------------------------- the one entry point
-def wave_results(wave: SurveyWave, k: int = analysis.DEFAULT_K, *, alpha: float = 0.05,
-                 with_text: bool = True) -> dict:
-    """Every figure of one wave: overall per item (weighted beside unweighted), per org unit (suppressed and
-    merged upward) and job grade, response rates, the comparison with the previous wave, free-text sentiment
-    and themes. k: SURVEY_SUPPRESSION_K."""
+def wave_results(wave: SurveyWave, k: int = analysis.DEFAULT_K, *, item_id: int | None = None,
+                 every_item: bool = False, alpha: float = 0.05, with_text: bool = True) -> dict:
+    """Every figure of one wave: overall per item (weighted beside unweighted), per job grade, per org unit
+    (suppressed and merged upward), response rates, the comparison with the previous wave, free-text sentiment
+    and themes. k: SURVEY_SUPPRESSION_K. The unit breakdown covers every scale item with every_item (the API),
+    else the item asked for, or the first scale item (the page shows one at a time): `unit_items` says which."""
     items = wave_items(wave.id)
-    answers = answer_counts(wave.id)
+    scale_ids = [i["id"] for i in items if i["kind"] == "scale"]
+    wanted = scale_ids if every_item else ([item_id] if item_id in scale_ids else scale_ids[:1])
     respondents = respondent_counts(wave.id)
     roster = roster_counts(wave.id)
     present = set(respondents["unit_id"]) | set(roster["unit_id"])
@@ -164,7 +199,8 @@ def wave_results(wave: SurveyWave, k: int = analysis.DEFAULT_K, *, alpha: float 
     base = None
     if wave.previous_id is not None:
         base = base_counts(wave.previous_id, [i["id"] for i in items if i["kind"] == "scale"])
-    result = analysis.wave_results(items=items, units=units, answers=answers, respondents=respondents,
+    result = analysis.wave_results(items=items, units=units, by_top=top_counts(wave.id),
+                                   by_unit=unit_counts(wave.id, wanted), respondents=respondents,
                                    roster=roster if not roster.empty else None, base_answers=base, k=k,
                                    alpha=alpha)
     for item in result["items"]:
@@ -188,6 +224,6 @@ def _plain(value: Any) -> Any:
         return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+    if isinstance(value, np.generic):
         return value.item()
     return value

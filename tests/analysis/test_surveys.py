@@ -268,10 +268,19 @@ def wave_frames():
     return units, items, respondents, answers, roster, base
 
 
+def split(units, answers):
+    """The two aggregates SQL gives: per first-level unit and grade, and per unit."""
+    top = surveys.first_levels(units)
+    by_top = (answers.assign(top_id=answers["unit_id"].map(top))
+              .groupby(["item_id", "top_id", "grade", "value"], as_index=False)["n"].sum())
+    by_unit = answers.groupby(["item_id", "unit_id", "value"], as_index=False)["n"].sum()
+    return {"by_top": by_top[["item_id", "top_id", "grade", "value", "n"]], "by_unit": by_unit}
+
+
 def test_wave_results_put_every_figure_together():
     units, items, respondents, answers, roster, base = wave_frames()
-    out = surveys.wave_results(items=items, units=units, answers=answers, respondents=respondents, roster=roster,
-                               base_answers=base, k=10)
+    out = surveys.wave_results(items=items, units=units, **split(units, answers), respondents=respondents,
+                               roster=roster, base_answers=base, k=10)
     assert out["respondents"] == 30 and out["shown"]
     q1 = out["items"][0]["overall"]
     assert q1["n"] == 30 and q1["positive"]["share"] == approx(12 / 30) and q1["mean"] == approx(108 / 30)
@@ -302,8 +311,8 @@ def test_wave_results_put_every_figure_together():
 
 def test_wave_below_k_shows_nothing():
     units, items, respondents, answers, roster, base = wave_frames()
-    out = surveys.wave_results(items=items, units=units, answers=answers, respondents=respondents, roster=roster,
-                               base_answers=base, k=31)
+    out = surveys.wave_results(items=items, units=units, **split(units, answers), respondents=respondents,
+                               roster=roster, base_answers=base, k=31)
     assert not out["shown"] and out["items"][0]["overall"] is None and out["comparison"] is None
     assert not any(u["shown"] for u in out["units"]) and not any(g["shown"] for g in out["grades"])
 
@@ -319,3 +328,18 @@ def test_band_table_matches_item_summary():
         assert table.loc["x", f"{band}_upper"] == approx(single[band]["upper"])
     assert table.loc["x", "mean"] == approx(single["mean"])
     assert table.loc["y", "n"] == 0 and np.isnan(table.loc["y", "positive_share"])
+
+
+def test_fisher_only_when_it_is_the_recommended_test():
+    from civictest.analysis.metrics import compare_completion_rates
+
+    large = compare_completion_rates(450, 1000, 400, 1000, fisher_always=False)
+    assert large["fisher_two_sided_p"] is None and large["recommended_test"] == "n_minus_1_two_proportion"
+    assert large["recommended_p"] == approx(compare_completion_rates(450, 1000, 400, 1000)["recommended_p"])
+    small = compare_completion_rates(0, 3, 3, 3, fisher_always=False)
+    assert small["recommended_test"] == "fisher_exact" and small["fisher_two_sided_p"] == approx(0.1)
+
+
+def test_mann_whitney_is_left_out_for_very_large_waves():
+    big = {1: surveys.MANN_WHITNEY_MAX // 2, 5: 1}
+    assert surveys.compare_item(big, big)["mann_whitney"] == {"u": None, "p_two_sided": None}

@@ -26,7 +26,8 @@ def test_api_lists_surveys_and_returns_the_wave_results(app, client):
         survey, first, second = two_waves()
         admin = make_user("admin")
         headers = bearer(admin)
-        expected = reporting.wave_results(second, app.config["SURVEY_SUPPRESSION_K"])
+        expected = reporting.wave_results(second, app.config["SURVEY_SUPPRESSION_K"], every_item=True)
+        one_item = reporting.wave_results(second, app.config["SURVEY_SUPPRESSION_K"], item_id=survey.items[1].id)
         survey_id, first_id, second_id = survey.id, first.id, second.id
     listed = client.get("/api/v1/surveys", headers=headers)
     assert listed.status_code == 200
@@ -35,6 +36,11 @@ def test_api_lists_surveys_and_returns_the_wave_results(app, client):
     assert response.status_code == 200
     assert response.json == expected
     assert response.json["items"][0]["overall"]["positive"]["count"] == 12
+    assert len(response.json["unit_items"]) == 2  # both scale items per unit
+    narrowed = client.get(f"/api/v1/surveys/{survey_id}/waves/{second_id}/results?item={one_item['unit_items'][0]}",
+                          headers=headers)
+    assert narrowed.json == one_item and narrowed.json["unit_items"] == one_item["unit_items"]
+    assert client.get(f"/api/v1/surveys/{survey_id}/waves/{second_id}/results?item=x", headers=headers).status_code == 400
     # a wave of another survey, or an id out of range, is 404
     assert client.get(f"/api/v1/surveys/{survey_id + 1}/waves/{second_id}/results", headers=headers).status_code == 404
     assert client.get(f"/api/v1/surveys/{survey_id}/waves/{2**31}/results", headers=headers).status_code == 404
