@@ -11,11 +11,12 @@ from civictest.models.sessions import Participant, TestSession
 from civictest.models.staff import AuditEvent, User
 from civictest.models.surveys import (
     OrgUnit, RosterEntry, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyWave, SurveyWaveItem,
+    SurveyWaveSnapshot,
 )
 
 __all__ = [
     "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
     "MailSuppression", "OutgoingMail", "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
-    "OrgUnit", "RosterEntry", "Survey", "SurveyAnswer", "SurveyItem", "SurveyResponse", "SurveyWave", "SurveyWaveItem",
+    "OrgUnit", "RosterEntry", "Survey", "SurveyAnswer", "SurveyItem", "SurveyResponse", "SurveyWave", "SurveyWaveItem", "SurveyWaveSnapshot",
 ]

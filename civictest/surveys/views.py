@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from civictest.extensions import db
 from civictest.models import Department
 from civictest.security import audit
-from civictest.services import survey_invitations, surveys
+from civictest.services import survey_invitations, survey_publication, surveys
 from civictest.services.errors import DomainError
 from civictest.surveys import bp
 from civictest.surveys.access import departments, survey_or_404, visible_surveys, wave_or_404
@@ -91,7 +91,10 @@ def wave_state(wave_id: int):
     target = request.form.get("state", "")
     if form.validate_on_submit():
         try:
-            surveys.set_wave_state(wave, target)
+            if target == "published":
+                survey_publication.publish_wave(wave)
+            else:
+                surveys.set_wave_state(wave, target)
         except DomainError:
             db.session.rollback()
             flash(_("この回の状態は変えられません。"), "error")

@@ -97,3 +97,16 @@ def test_closed_wave_page_passes_axe(live_server, new_page, survey_links):
     page.goto(f"{live_server.url}/respond?t={survey_links['links'][2]}")
     assert "回答の受付は終わりました" in page.content()
     axe(page, label="closed wave")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_survey_open_data_page_passes_axe(live_server, new_page, lang):
+    with live_server.app.app_context():
+        wave_id = db.session.scalar(select(SurveyWave.id).where(SurveyWave.state == "published"))
+        db.session.remove()
+    page = new_page(js=False, phone=True)
+    page.goto(f"{live_server.url}/open-data/?lang={lang}")
+    assert f"/open-data/surveys/{wave_id}/" in page.content()
+    response = page.goto(f"{live_server.url}/open-data/surveys/{wave_id}/?lang={lang}")
+    assert response.status == 200
+    axe(page, label=f"survey open data ({lang})")
