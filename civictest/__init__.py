@@ -104,8 +104,8 @@ def _init_extensions(app: Flask) -> None:
 # the internet, staff from the office network (LGWAN), each side possibly on its own host. A blueprint that is in no
 # list stops the app at start-up (and tests/web/test_serving.py names it): every new blueprint must be classified.
 BLUEPRINT_SIDES = {
-    "resident": ("public", "participate", "panel"),
-    "staff": ("auth", "manage", "facilitate", "review", "compare", "api"),
+    "resident": ("public", "participate", "panel", "respond"),
+    "staff": ("auth", "manage", "facilitate", "review", "compare", "api", "surveys"),
     "both": ("site",),  # home page, health check, accessibility statement
 }
 SERVE_CHOICES = ("resident", "staff", "both")
@@ -129,11 +129,13 @@ def _register_blueprints(app: Flask) -> None:
     from civictest.participate import bp as participate_bp
     from civictest.public import bp as public_bp
     from civictest.public import site_bp
+    from civictest.respond import bp as respond_bp
     from civictest.review import bp as review_bp
+    from civictest.surveys import bp as surveys_bp
     from civictest.web import serving
 
     blueprints = (site_bp, public_bp, auth_bp, manage_bp, participate_bp, panel_bp, facilitate_bp, review_bp, compare_bp,
-                  api_bp)
+                  api_bp, surveys_bp, respond_bp)
     served = app.config["CIVICTEST_SERVE"]
     not_served = set()
     for bp in blueprints:

@@ -291,3 +291,56 @@ def line_chart(title: str, desc: str, x_labels: Sequence[str], series: Sequence[
             "xaxis": [{"x": x, "label": clip_text(lab, 12)} for x, lab in zip(centres, x_labels)],
             "series": lines, "reference": ref, "legend": legend, "text": text,
             "table": table(title, [text["category"], *[s["name"] for s in series]], rows)}
+
+
+DIVERGING_SEGMENTS = ({"key": "negative", "name": "否定的"}, {"key": "neutral", "name": "どちらでもない"},
+                      {"key": "positive", "name": "肯定的"})
+
+
+def diverging_bar_chart(title: str, desc: str, categories: Sequence[str],
+                        shares: Sequence[Sequence[float | None] | None], totals: Sequence[int | None], *,
+                        segments: Sequence[Mapping] = DIVERGING_SEGMENTS, suppressed: Sequence[bool] | None = None,
+                        text: Mapping[str, str] | None = None, chart_id: str | None = None) -> dict:
+    """Diverging stacked bars of agreement items: shares[category] = (negative, neutral, positive) as 0..1;
+    negative to the left of the centre line, neutral across it, positive to the right. Drawn by the stacked
+    macro (same rows and segments) plus the centre line; a category with no answers or hidden is marked."""
+    text = texts(text)
+    x0, x1, top = 8, WIDTH - 80, 56
+    cx, half = (x0 + x1) / 2, (x1 - x0) / 2
+    legend = [{"x": 8 + j * 150, "y": 8, "classes": f"seg seg-{seg['key']} stack-{j}", "text": seg["name"]}
+              for j, seg in enumerate(segments)]
+    rows, y, table_rows = [], top, []
+    for c, category in enumerate(categories):
+        values = shares[c]
+        hidden = bool(suppressed and suppressed[c])
+        empty = values is None or not totals[c]
+        row = {"label": {"x": 8, "y": y + 14, "text": clip_text(category, 44)}, "segments": [], "hidden": None,
+               "total": {"x": x1 + 8, "y": y + 36, "text": "" if hidden or empty else f"n={fmt(totals[c])}"}}
+        y += 20
+        if hidden or empty:
+            row["hidden"] = {"x": x0, "y": y, "width": 28, "height": 22, "hatch": hidden,
+                             "classes": "bar suppressed" if hidden else "bar no-data",
+                             "label": {"x": x0 + 36, "y": y + 16, "text": text["suppressed" if hidden else "no_data"]}}
+            table_rows.append([category, *[text["suppressed" if hidden else "no_data"]] * len(segments),
+                               text["suppressed"] if hidden else fmt(totals[c] or 0)])
+        else:
+            negative, neutral, _positive = (v or 0 for v in values)
+            left = cx - half * (negative + neutral / 2)
+            for j, (seg, value) in enumerate(zip(segments, values)):
+                width = round(half * (value or 0), 1)
+                share = fmt(100 * (value or 0), "%")
+                row["segments"].append({
+                    "x": round(left, 1), "y": y, "width": width, "height": 22,
+                    "classes": f"seg seg-{seg['key']} stack-{j}", "title": f"{category} {seg['name']}: {share}",
+                    "label": {"x": round(left + width / 2, 1), "y": y + 16, "text": share if width >= 40 else "",
+                              "classes": f"seg-text seg-text-{seg['key']} stack-text-{j}"}})
+                left += width
+            table_rows.append([category, *[fmt(100 * (v or 0), "%") for v in values], fmt(totals[c])])
+        rows.append(row)
+        y += 34
+    axis = [{"x": round(cx + half * t / 100, 1), "label": fmt(abs(t), "%"), "y1": top - 4, "y2": y - 12}
+            for t in (-100, -50, 0, 50, 100)]
+    return {"kind": "diverging", "id": chart_id or make_id("diverging", title, categories), "title": title,
+            "desc": desc, "width": WIDTH, "height": y, "legend": legend, "rows": rows, "axis": axis,
+            "axis_y": top - 10, "text": text, "center": {"x": round(cx, 1), "y1": top - 4, "y2": y - 12},
+            "table": table(title, [text["category"], *[s["name"] for s in segments], text["total"]], table_rows)}

@@ -72,6 +72,10 @@ class Config:
     # Number of trusted proxies in front of the app (X-Forwarded-For), so per-IP limits see residents.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", 0))
     SUPPRESSION_K = int(os.environ.get("SUPPRESSION_K", 5))
+    # Surveys (docs/surveys.md): the smallest group of respondents shown for staff surveys, and the key of the
+    # keyed hash a response is found by (unset: derived from SECRET_KEY for this one purpose).
+    SURVEY_SUPPRESSION_K = int(os.environ.get("SURVEY_SUPPRESSION_K", 10))
+    SURVEY_RESPONSE_KEY = os.environ.get("SURVEY_RESPONSE_KEY", "")
     # Where the public site is reachable (scheme and host, e.g. https://civictest.city.example.lg.jp): absolute
     # URLs in published files are built from it, never from the request's Host header.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")

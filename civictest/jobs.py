@@ -20,7 +20,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.storage import MemoryStorage
 
 # Modules that define tasks; the worker imports them all before it starts.
-TASK_MODULES: tuple[str, ...] = ("civictest.mail.delivery",)
+TASK_MODULES: tuple[str, ...] = ("civictest.mail.delivery", "civictest.services.survey_invitations")
 
 
 class _SqliteStorage(SqliteHuey.storage_class):

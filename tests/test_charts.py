@@ -127,6 +127,27 @@ def test_stacked_bar_chart():
     assert model["table"]["rows"][2][1:] == ["秘匿"] * 5
 
 
+def test_diverging_bar_chart_centres_neutral_on_the_line():
+    model = charts.diverging_bar_chart("設問", "設問ごとの回答。", ["満足", "使いやすい", "少人数"],
+                                       [(0.2, 0.2, 0.6), (0.5, 0.0, 0.5), None], [20, 10, 3],
+                                       suppressed=[False, False, True])
+    html, root = render(model)
+    assert_accessible_figure(root, model, html)
+    centre = model["center"]["x"]
+    negative, neutral, positive = model["rows"][0]["segments"]
+    assert neutral["x"] + neutral["width"] / 2 == pytest.approx(centre, abs=0.2)
+    assert negative["x"] + negative["width"] == pytest.approx(neutral["x"], abs=0.2)
+    assert positive["label"]["text"] == "60%" and "seg-positive" in positive["classes"]
+    half = (charts.WIDTH - 80 - 8) / 2
+    assert positive["width"] == pytest.approx(0.6 * half, abs=0.2)
+    second = model["rows"][1]["segments"]
+    assert second[0]["x"] + second[0]["width"] == pytest.approx(centre, abs=0.2)  # no neutral: split at 0
+    assert len(with_class(root, "rect", "suppressed")) == 1
+    assert len(with_class(root, "line", "reference-line")) == 1
+    assert model["table"]["rows"][0] == ["満足", "20%", "20%", "60%", "20"]
+    assert model["table"]["rows"][2][1:] == ["秘匿"] * 4
+
+
 def test_line_chart_with_band_reference_and_gap():
     model = charts.line_chart(
         "SUS", "SUSの推移。", ["第1回", "第2回", "第3回", "第4回"],

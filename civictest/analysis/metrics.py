@@ -364,8 +364,10 @@ def _n_minus_1(table: np.ndarray, difference: float) -> tuple[float | None, floa
     return math.copysign(math.sqrt(chi2), difference), float(stats.chi2.sf(chi2, 1))
 
 
-def compare_completion_rates(x1: int, n1: int, x2: int, n2: int) -> dict:
-    """Group 1 vs group 2 rates (7.1): N-1 test, or Fisher exact when an expected count is < 1."""
+def compare_completion_rates(x1: int, n1: int, x2: int, n2: int, *, fisher_always: bool = True) -> dict:
+    """Group 1 vs group 2 rates (7.1): N-1 test, or Fisher exact when an expected count is < 1.
+    fisher_always=False computes Fisher's p only when it is the recommended test (fisher_two_sided_p is None
+    otherwise): with survey-sized groups (10^4 and more) it is the slowest part and says nothing new."""
     x1, n1 = _counts(x1, n1)
     x2, n2 = _counts(x2, n2)
     out: dict = {"p1": x1 / n1 if n1 else None, "p2": x2 / n2 if n2 else None}
@@ -379,8 +381,9 @@ def compare_completion_rates(x1: int, n1: int, x2: int, n2: int) -> dict:
     z, p = _n_minus_1(table, difference)
     low, high = confint_proportions_2indep(x1, n1, x2, n2, method="agresti-caffo", compare="diff")
     min_expected = float(expected_freq(table).min())
-    fisher_p = float(stats.fisher_exact(table, alternative="two-sided").pvalue)
     use_n1 = min_expected >= 1 and p is not None
+    fisher_p = (float(stats.fisher_exact(table, alternative="two-sided").pvalue) if fisher_always or not use_n1
+                else None)
     out.update(difference=difference, min_expected_count=min_expected, fisher_two_sided_p=fisher_p,
                diff_ci_agresti_caffo=[float(low), float(high)], n1_z=z, n1_two_sided_p=p,
                recommended_test="n_minus_1_two_proportion" if use_n1 else "fisher_exact",

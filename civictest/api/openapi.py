@@ -153,6 +153,54 @@ def schemas() -> dict[str, dict]:
             "previous": _null(_ref("TrendPoint")),
             "change": _null(_obj({**compare_rates, "verdict": VERDICT})),
             "unresolved_findings": {"type": "object", "additionalProperties": INT}}),
+        **survey_schemas(),
+    }
+
+
+def survey_schemas() -> dict[str, dict]:
+    """The survey payloads (civictest.reporting.surveys): a survey with its waves, and a wave's results."""
+    share = _obj({"count": NINT, "share": NUM, "lower": NUM, "upper": NUM})
+    bands = {"positive": share, "neutral": share, "negative": share}
+    scale = _obj({"n": INT, "counts": {"type": "object", "additionalProperties": INT}, **bands, "mean": NUM,
+                  "sd": NUM, "mean_lower": NUM, "mean_upper": NUM})
+    choice = _obj({"n": INT, "options": {"type": "object", "additionalProperties": share}})
+    group = _obj({"n": INT, **bands, "mean": NUM})
+    weighted = _obj({"n": INT, "positive": NUM, "neutral": NUM, "negative": NUM, "mean": NUM})
+    rate = _obj({"invited": INT, "answered": INT, "rate": NUM, "lower": NUM, "upper": NUM})
+    per_item = _null({"type": "object", "additionalProperties": group})
+    text = _null(_obj({"answers": INT, "read": INT, "sentiment": {"type": "object", "additionalProperties": INT},
+                       "themes": {"type": "array", "items": _ref("Theme")}}))
+    compare_rates = _obj({"p1": NUM, "p2": NUM, "difference": NUM, "diff_ci_agresti_caffo": INTERVAL,
+                          "recommended_test": NSTR, "recommended_p": NUM}, ["p1", "p2", "difference"])
+    compare_means = _obj({"mean_a": NUM, "mean_b": NUM, "difference": NUM, "p_two_sided": NUM,
+                          "diff_ci": INTERVAL}, ["mean_a", "mean_b", "difference"])
+    change = _obj({"item": INT, "item_id": INT, "n_base": INT, "n_candidate": INT, "positive": compare_rates,
+                   "mean": compare_means, "mann_whitney": _obj({"u": NUM, "p_two_sided": NUM}),
+                   "headline_p": NUM, "verdict": VERDICT, "holm_adjusted_p": NUM, "holm_verdict": VERDICT})
+    wave = _obj({"id": INT, "number": INT, "label": STR, "state": STR}, ["id", "number", "label"])
+    return {
+        "SurveySummary": _obj({
+            "id": INT, "department_id": INT, "department_ja": STR, "department_en": NSTR, "audience": STR,
+            "title_ja": STR, "title_en": NSTR,
+            "waves": {"type": "array", "items": _obj({"id": INT, "number": INT, "label": STR, "state": STR,
+                                                      "previous_id": NINT})}}),
+        "SurveyWaveResults": _obj({
+            "survey": _ref("SurveySummary"), "wave": wave, "base_wave": _null(wave), "k": INT,
+            "respondents": INT, "shown": BOOL, "response_rate": _null(rate),
+            "unit_items": {"type": "array", "items": INT},
+            "items": {"type": "array", "items": _obj({
+                "id": INT, "code": STR, "kind": {"enum": ["scale", "choice", "text"]}, "wording_ja": STR,
+                "wording_en": NSTR, "overall": _null({"anyOf": [scale, choice]}), "weighted": _null(weighted),
+                "text": text}, ["id", "code", "kind", "overall", "weighted", "text"])},
+            "units": {"type": "array", "items": _obj({
+                "id": INT, "parent_id": NINT, "name": STR, "path": STR, "depth": INT, "shown": BOOL,
+                "shown_as": NINT, "respondents": NINT, "response_rate": _null(rate), "items": per_item})},
+            "grades": {"type": "array", "items": _obj({"grade": STR, "shown": BOOL, "respondents": NINT,
+                                                       "items": per_item})},
+            "weighting": _null(_obj({"cells": STR, "covered_roster_share": NUM,
+                                     "uncovered_cells": {"type": "array"}, "weights": {"type": "array"}})),
+            "comparison": _null(_obj({"verdict": VERDICT, "alpha": NUM, "items": {"type": "array", "items": change},
+                                      "only_base": {"type": "array"}, "only_candidate": {"type": "array"}}))}),
     }
 
 
@@ -257,6 +305,18 @@ def paths() -> dict[str, dict]:
             "overview", _("部署をまたいだ概要"), _("各サービスの最新の回と前の回の比較、未解決の課題。ページ分けされます。"),
             {"allOf": [_ref("Page"), _obj({"services": {"type": "array", "items": _ref("OverviewEntry")}})]},
             parameters=tuple(_paging()), errors=(400, 401, 503), headers=link),
+        "/surveys": _operation(
+            "listSurveys", _("見られる調査とその回の一覧"), _("ページ分けされます(page, per_page)。"),
+            {"allOf": [_ref("Page"), _obj({"surveys": {"type": "array", "items": _ref("SurveySummary")}})]},
+            parameters=tuple(_paging()), errors=(400, 401, 503), headers=link),
+        "/surveys/{survey_id}/waves/{wave_id}/results": _operation(
+            "surveyWaveResults", _("調査の回の結果(設問ごと、組織ごと、職層ごと)"),
+            _("結果のページと同じ数値です。回答者が SURVEY_SUPPRESSION_K 人未満の組織と職層は伏せ"
+              "(shown が false、数値が null)、上位の組織にまとめます。前の回との比較を含みます。"),
+            _ref("SurveyWaveResults"),
+            parameters=(_id("survey_id", _("調査の ID。")), _id("wave_id", _("調査の回の ID。")),
+                        _query("item", _("組織ごとの数値をこの設問だけにします(省略時はすべての設問)。"))),
+            errors=(400, 401, 404, 503)),
     }
     return {PREFIX + path: {"get": op} for path, op in ops.items()}
 

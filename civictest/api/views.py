@@ -14,7 +14,9 @@ from civictest.api import bp, openapi, params
 from civictest.compare.pages import dashboard_figures, pick_base
 from civictest.extensions import db
 from civictest.models import Iteration, Service
+from civictest.models.surveys import SurveyWave
 from civictest.reporting import figures
+from civictest.reporting import surveys as survey_figures
 from civictest.security import can_see_service, services_for
 
 
@@ -101,3 +103,21 @@ def overview():  # noqa: ANN201
     page = params.Page.from_request()
     visible = services_for(g.api_user)
     return page.respond("services", _figures().overview(page.slice(visible)), len(visible))
+
+
+@bp.get("/surveys")
+def survey_list():  # noqa: ANN201
+    page = params.Page.from_request()
+    visible = survey_figures.visible_surveys(g.api_user)
+    return page.respond("surveys", [survey_figures.survey_summary(s) for s in page.slice(visible)], len(visible))
+
+
+@bp.get("/surveys/<int:survey_id>/waves/<int:wave_id>/results")
+def survey_wave_results(survey_id: int, wave_id: int):  # noqa: ANN201
+    """The figures of the results page (compare/survey_wave.html), from the same reporting call."""
+    wave = db.session.get(SurveyWave, wave_id) if params.fits(wave_id) and params.fits(survey_id) else None
+    if wave is None or wave.survey_id != survey_id or not survey_figures.can_see_survey(g.api_user, wave.survey):
+        abort(404)
+    item_id = params.integer("item")
+    return jsonify(survey_figures.wave_results(wave, int(current_app.config["SURVEY_SUPPRESSION_K"]),
+                                               item_id=item_id, every_item=item_id is None))

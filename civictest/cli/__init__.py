@@ -1,10 +1,10 @@
 """Command-line doors: `flask --app app users | demo | import | export | check-counts | sentiment | report |
-compare | worker | panel`. Thin wrappers over the services and the reports; no command imports a blueprint module."""
+compare | worker | panel | survey`. Thin wrappers over the services and the reports; no command imports a blueprint module."""
 from __future__ import annotations
 
 from flask import Flask
 
-from civictest.cli import data, demo, jobs, panel, reporting, sentiment, users
+from civictest.cli import data, demo, jobs, panel, reporting, sentiment, surveys, users
 
 
 def register(app: Flask) -> None:
@@ -15,3 +15,4 @@ def register(app: Flask) -> None:
     reporting.register(app)
     app.cli.add_command(jobs.worker_command)
     app.cli.add_command(panel.panel_cli)
+    app.cli.add_command(surveys.survey_cli)

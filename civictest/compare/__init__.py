@@ -13,3 +13,4 @@ def _access_rule() -> None:
 
 from civictest.compare import views  # noqa: E402,F401
 from civictest.compare import exports  # noqa: E402,F401
+from civictest.compare import surveys  # noqa: E402,F401

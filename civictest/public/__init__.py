@@ -13,3 +13,4 @@ from civictest.public import views  # noqa: E402,F401
 from civictest.public import opendata  # noqa: E402,F401
 from civictest.public import site  # noqa: E402,F401
 from civictest.public import unsubscribe  # noqa: E402,F401
+from civictest.public import survey_opendata  # noqa: E402,F401

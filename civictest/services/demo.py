@@ -45,8 +45,11 @@ class DemoSummary:
 
 def load(password: str | None = None) -> DemoSummary:
     """Load the demo unless it is there already (recognised by its first department's code)."""
+    from civictest.services import survey_demo
+
     if db.session.scalar(select(Department).where(Department.code == content.DEPARTMENTS[0][0])) is not None:
         added = _panel()  # a demo loaded before the panel existed gains it once
+        survey_demo.load()  # a database loaded before surveys existed gets the demo survey once
         db.session.commit()
         return DemoSummary(created=added, password=None, counts=_counts())
     rng = random.Random(SEED)
@@ -60,6 +63,7 @@ def load(password: str | None = None) -> DemoSummary:
     _open_demo_session(next(iter(services.values())))
     db.session.flush()
     _panel()
+    survey_demo.load()
     db.session.commit()
     return DemoSummary(created=True, password=password, counts=_counts())
 
@@ -77,11 +81,12 @@ def _counts() -> dict[str, int]:
 
     from civictest.models import Comment
 
-    from civictest.models import PanelMember
+    from civictest.models import PanelMember, RosterEntry, SurveyResponse
 
     models = {"departments": Department, "services": Service, "participants": Participant,
               "attempts": Attempt, "comments": Comment, "findings": Finding, "staff": User,
-              "panel members": PanelMember}
+              "panel members": PanelMember,
+              "survey roster entries": RosterEntry, "survey responses": SurveyResponse}
     return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in models.items()}
 
 

@@ -15,7 +15,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-NO_STORE_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/participate")
+NO_STORE_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/participate", "/surveys", "/respond")
 
 
 def register(app: Flask) -> None:
