@@ -83,6 +83,10 @@ def _init_extensions(app: Flask) -> None:
 
         database.configure_engine(db.engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
     counting.install()
+    from civictest import jobs
+    from civictest.mail import queueing  # noqa: F401 - its after-commit hook hands queued mail to the jobs
+
+    jobs.bind(app)
 
 
 def _register_blueprints(app: Flask) -> None:

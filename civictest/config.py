@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,6 +91,27 @@ class Config:
     SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", 3 * 365 + 1))
 
+    # Background jobs (civictest/jobs.py, Huey): a SQLite file in instance/ by default, Redis when the URL is set.
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH", "") or str(INSTANCE_DIR / "jobs.sqlite3")
+    JOBS_NAME = os.environ.get("JOBS_NAME", "civictest")  # the queue's name (its key prefix on Redis)
+
+    # Outgoing mail (civictest/mail): SMTP when MAIL_SERVER is set, else .eml files in MAIL_OUTBOX_DIR.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")  # STARTTLS
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "") or "civictest@localhost"
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", "") or str(INSTANCE_DIR / "outbox")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT") or 30)  # seconds per SMTP conversation step
+    # A message that cannot be sent (server down, 4xx) is tried again after MAIL_RETRY_DELAY seconds,
+    # doubling each time, MAIL_MAX_ATTEMPTS times in all; then it is marked failed.
+    MAIL_RETRY_DELAY = float(os.environ.get("MAIL_RETRY_DELAY") or 60)
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS") or 8)
+    # A message claimed by a worker that died is handed out again after this many seconds.
+    MAIL_CLAIM_TIMEOUT = float(os.environ.get("MAIL_CLAIM_TIMEOUT") or 300)
+
 
 class ConfigError(ValueError):
     """A setting that cannot work; raised by create_app at start-up, naming the setting."""
@@ -135,6 +157,9 @@ class LocalConfig(Config):
     LOCAL_SECRET_FILE = INSTANCE_DIR / "secret_key"
 
 
+_TEST_DIR = Path(tempfile.gettempdir()) / f"civictest-test-{os.getpid()}"
+
+
 class TestConfig(Config):
     """The test suite: DATABASE_URL when given (CI's PostgreSQL run), else a temporary SQLite file."""
 
@@ -148,6 +173,15 @@ class TestConfig(Config):
     SENTRY_DSN = ""
     LOG_FORMAT = "text"
     TRUSTED_HOSTS = None
+    # Jobs in a SQLite file of this test run; mail to the outbox of this run unless a test sets MAIL_SERVER.
+    JOBS_REDIS_URL = ""
+    JOBS_SQLITE_PATH = str(_TEST_DIR / "jobs.sqlite3")
+    MAIL_SERVER = ""
+    MAIL_OUTBOX_DIR = str(_TEST_DIR / "outbox")
+    MAIL_DEFAULT_SENDER = "civictest@city.example.jp"
+    MAIL_RETRY_DELAY = 0.05
+    MAIL_MAX_ATTEMPTS = 4
+    MAIL_TIMEOUT = 5
 
 
 def pick_config() -> type[Config]:

@@ -103,3 +103,42 @@ def client(app):
 @pytest.fixture
 def is_postgres(app) -> bool:
     return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 at a free port, and the app sending to it for this test.
+
+    `.messages` is the list of received messages (email.message.EmailMessage); `.handler.reject[address] =
+    "550 5.1.1 ..."` refuses a recipient, `.handler.tempfail = n` answers 451 to the next n recipients,
+    `.stop()`/`.start()` take it down and up again (same port)."""
+    from smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    saved = {key: app.config.get(key) for key in server.config()}
+    app.config.update(server.config())
+    yield server
+    app.config.update(saved)
+    server.stop()
+    from civictest.mail.delivery import close_connection
+
+    close_connection()
+
+
+def run_mail_jobs(app, *, wait_retries: bool = True) -> int:
+    """Run every queued job with the worker's own code (`flask worker --drain`); retries are waited for."""
+    from civictest import jobs
+
+    return jobs.drain(app, wait_scheduled=wait_retries, timeout=60)
+
+
+@pytest.fixture
+def drain_mail(app):
+    """`drain_mail(app)` runs the job queue until it is empty (what `flask --app app worker --drain` does).
+    The queue starts empty in every test that uses it."""
+    from civictest import jobs
+
+    jobs.bind(app)
+    jobs.huey.flush()
+    yield run_mail_jobs
+    jobs.huey.flush()

@@ -1,10 +1,10 @@
 """Command-line doors: `flask --app app users | demo | import | export | check-counts | sentiment | report |
-compare | survey`. Thin wrappers over the services and the reports; no command imports a blueprint module."""
+compare | worker | survey`. Thin wrappers over the services and the reports; no command imports a blueprint module."""
 from __future__ import annotations
 
 from flask import Flask
 
-from civictest.cli import data, demo, reporting, sentiment, surveys, users
+from civictest.cli import data, demo, jobs, reporting, sentiment, surveys, users
 
 
 def register(app: Flask) -> None:
@@ -13,4 +13,5 @@ def register(app: Flask) -> None:
     data.register(app)
     app.cli.add_command(sentiment.sentiment_cli)
     reporting.register(app)
+    app.cli.add_command(jobs.worker_command)
     app.cli.add_command(surveys.survey_cli)

@@ -75,6 +75,7 @@ def invite_command(wave_id: int) -> None:
         except DomainError as error:
             raise click.ClickException("the wave is not open") from error
         db.session.commit()
+        survey_invitations.after_queueing()
     click.echo(f"queued {count} invitations")
 
 
@@ -92,6 +93,7 @@ def remind_command(wave_id: int | None) -> None:
                 raise click.ClickException(f"wave {wave.id} is not open") from error
         survey_invitations.forget_sent_links()
         db.session.commit()
+        survey_invitations.after_queueing()
     click.echo(f"queued {total} reminders")
 
 

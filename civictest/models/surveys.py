@@ -219,3 +219,21 @@ class SurveyAnswer(db.Model):
 
     response: Mapped[SurveyResponse] = relationship(back_populates="answers")
     item: Mapped[SurveyItem] = relationship()
+
+
+class SurveyWaveSnapshot(db.Model):
+    """A published wave's open-data files, frozen when it was published (as PublishedSnapshot for iterations):
+    the public pages serve these bytes and never recompute them."""
+
+    __tablename__ = "survey_wave_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id"), unique=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    files_json: Mapped[str] = mapped_column(Text)  # {"survey.csv": text, ...}
+
+    def file_bytes(self, name: str) -> bytes | None:
+        import json
+
+        text = json.loads(self.files_json).get(name)
+        return None if text is None else text.encode("utf-8")

@@ -43,7 +43,10 @@ def _file(iteration_id: int, name: str):  # noqa: ANN202
 
 @bp.route("/open-data/")
 def open_data_index():
-    return render_template("public/opendata_index.html", iterations=rows.published_iterations())
+    from civictest.services.survey_publication import published_waves
+
+    return render_template("public/opendata_index.html", iterations=rows.published_iterations(),
+                           survey_waves=published_waves())
 
 
 @bp.route("/open-data/<int:iteration_id>/")

@@ -43,7 +43,11 @@ class DemoSummary:
 
 def load(password: str | None = None) -> DemoSummary:
     """Load the demo unless it is there already (recognised by its first department's code)."""
+    from civictest.services import survey_demo
+
     if db.session.scalar(select(Department).where(Department.code == content.DEPARTMENTS[0][0])) is not None:
+        if survey_demo.load():  # a database loaded before surveys existed gets the demo survey once
+            db.session.commit()
         return DemoSummary(created=False, password=None, counts=_counts())
     rng = random.Random(SEED)
     password = password or secrets.token_urlsafe(12)
@@ -54,6 +58,7 @@ def load(password: str | None = None) -> DemoSummary:
             _residents(rng, service_key, service, iteration)
     _findings(services)
     _open_demo_session(next(iter(services.values())))
+    survey_demo.load()
     db.session.commit()
     return DemoSummary(created=True, password=password, counts=_counts())
 
@@ -71,8 +76,11 @@ def _counts() -> dict[str, int]:
 
     from civictest.models import Comment
 
+    from civictest.models import RosterEntry, SurveyResponse
+
     models = {"departments": Department, "services": Service, "participants": Participant,
-              "attempts": Attempt, "comments": Comment, "findings": Finding, "staff": User}
+              "attempts": Attempt, "comments": Comment, "findings": Finding, "staff": User,
+              "survey roster entries": RosterEntry, "survey responses": SurveyResponse}
     return {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in models.items()}
 
 

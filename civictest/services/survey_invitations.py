@@ -3,16 +3,19 @@
 Each mail carries a fresh random token; the roster entry keeps only its SHA-256 (services.surveys). A reminder
 therefore sends a new link and the old one stops working (we cannot send the old token again: it is stored
 nowhere). The mail rows' bodies hold the link until the worker has sent them; forget_sent_links() blanks
-them afterwards (the worker drain and the commands call it), so the token does not stay in the database.
+them afterwards, so the token does not stay in the database: a job queued after each batch (after_queueing,
+behind the batch's deliveries) and a periodic job in the worker every 10 minutes.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask import current_app, url_for
+from huey import crontab
 from sqlalchemy import select, update
 
 from civictest.extensions import db
+from civictest.jobs import huey
 from civictest.models.base import utcnow
 from civictest.models.surveys import RosterEntry, SurveyWave
 from civictest.services.errors import Conflict
@@ -32,13 +35,14 @@ def answer_link(token: str) -> str:
 
 
 def _send(entry: RosterEntry, wave: SurveyWave, kind: str, occasion: str) -> bool:
-    from civictest.mail import queue_mail, render
+    from civictest.mail import queue_mail, render, unsubscribe_url_for
 
     token = issue_link(entry)
+    unsubscribe = unsubscribe_url_for(entry.email)
     subject, text, html = render(kind, "ja", survey=wave.survey, wave=wave, link=answer_link(token),
-                                 english="en" in wave.survey.language_list)
+                                 english="en" in wave.survey.language_list, unsubscribe_url=unsubscribe)
     queued = queue_mail(kind=kind, dedupe_key=f"{kind}:{entry.id}:{occasion}", to=entry.email, subject=subject,
-                        text=text, html=html, language="ja")
+                        text=text, html=html, unsubscribe_url=unsubscribe, language="ja")
     return queued is not None
 
 
@@ -87,3 +91,20 @@ def forget_sent_links() -> int:
                                    OutgoingMail.text_body != FORGOTTEN)
         .values(text_body=FORGOTTEN, html_body=None))
     return result.rowcount or 0
+
+
+def after_queueing() -> None:
+    """Call after committing a batch: a job behind the batch's deliveries blanks their bodies once sent."""
+    forget_links_job()
+
+
+@huey.task()
+def forget_links_job() -> None:
+    forget_sent_links()
+    db.session.commit()
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def periodic_forget_links() -> None:
+    forget_sent_links()
+    db.session.commit()

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from civictest.extensions import db
 from civictest.models import Department
 from civictest.security import audit
-from civictest.services import survey_invitations, surveys
+from civictest.services import survey_invitations, survey_publication, surveys
 from civictest.services.errors import DomainError
 from civictest.surveys import bp
 from civictest.surveys.access import departments, survey_or_404, visible_surveys, wave_or_404
 from civictest.surveys.forms import ActionForm, ItemForm, SurveyForm, UnitsForm, WaveForm, parse_options
 
-STATE_WORDS = {"draft": "準備中", "open": "回答受付中", "closed": "締切済み", "published": "公開済み"}
+STATE_WORDS = {"draft": _l("準備中"), "open": _l("回答受付中"), "closed": _l("締切済み"), "published": _l("公開済み")}
 
 
 @bp.route("/")
@@ -90,14 +91,17 @@ def wave_state(wave_id: int):
     target = request.form.get("state", "")
     if form.validate_on_submit():
         try:
-            surveys.set_wave_state(wave, target)
+            if target == "published":
+                survey_publication.publish_wave(wave)
+            else:
+                surveys.set_wave_state(wave, target)
         except DomainError:
             db.session.rollback()
             flash(_("この回の状態は変えられません。"), "error")
         else:
             audit("survey_wave_state", wave, state=target)
             db.session.commit()
-            flash(_("回の状態を「%(state)s」にしました。", state=_(STATE_WORDS[target])))
+            flash(_("回の状態を「%(state)s」にしました。", state=str(STATE_WORDS[target])))
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 
 
@@ -113,6 +117,7 @@ def invite(wave_id: int):
         else:
             audit("survey_invited", wave, count=sent)
             db.session.commit()
+            survey_invitations.after_queueing()
             flash(_("%(n)s 人に案内のメールを送る準備をしました。", n=sent))
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 
@@ -129,6 +134,7 @@ def remind(wave_id: int):
         else:
             audit("survey_reminded", wave, count=sent)
             db.session.commit()
+            survey_invitations.after_queueing()
             flash(_("まだ回答していない %(n)s 人に催促のメールを送る準備をしました（前のメールから1週間たった人だけ）。", n=sent))
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 

@@ -1,0 +1,287 @@
+"""Delivery in the worker: one job per OutgoingMail row, idempotent; SMTP, or .eml files in the outbox.
+
+A job claims its row (queued/retry -> sending, one UPDATE, committed) before it sends, and marks it sent (and
+commits) right after, so a second job for the same row sends nothing and a worker killed at any point loses
+nothing: rows left in `sending` by a dead worker are handed out again after MAIL_CLAIM_TIMEOUT seconds by the
+sweep (at worker start and every minute) - the only copy that can go twice is the one that was in flight.
+
+SMTP down, a timeout or a 4xx answer: the row goes to `retry` and the job is scheduled again after
+MAIL_RETRY_DELAY * 2**(attempts-1) seconds; after MAIL_MAX_ATTEMPTS attempts it is `failed`. A 5xx answer for
+the recipient: the row is `bounced` and the address suppressed (no further mail is queued to it).
+"""
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import smtplib
+import socket
+import ssl
+import threading
+import time
+from datetime import timedelta
+from email.policy import EmailPolicy
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+
+from flask import current_app
+from huey import crontab
+from sqlalchemy import func, or_, select, update
+
+from civictest.extensions import db
+from civictest.jobs import huey, on_worker_start
+from civictest.mail.queueing import address_hash, is_suppressed, suppress_hash
+from civictest.models.base import utcnow
+from civictest.models.mail import OutgoingMail
+
+log = logging.getLogger(__name__)
+
+class _MailPolicy(EmailPolicy):
+    """SMTP's policy (CRLF, 7-bit: UTF-8 text goes base64 or quoted-printable, RFC 2047 words in the Subject)
+    except that List-Unsubscribe stays one unencoded line: folding would turn a long URL into encoded words,
+    which mail clients do not decode there."""
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() == "list-unsubscribe" and str(value).isascii() and len(str(value)) < 990:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() == "list-unsubscribe" and str(value).isascii() and len(str(value)) < 990:
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+MAIL_POLICY = _MailPolicy(linesep="\r\n", cte_type="7bit")
+
+
+class TemporaryFailure(Exception):
+    """Try again later: the server is down or slow, or answered 4xx."""
+
+
+class PermanentFailure(Exception):
+    """The server refused the message for good (5xx). bounce: the refusal was about the recipient."""
+
+    def __init__(self, message: str, *, bounce: bool) -> None:
+        super().__init__(message)
+        self.bounce = bounce
+
+
+# -- the message ---------------------------------------------------------------------------------------------
+
+def build_message(row: OutgoingMail, sender: str) -> EmailMessage:
+    """The MIME message of a row: text (and HTML alternative), attachments, the headers the row asks for."""
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["Subject"] = row.subject
+    message["From"] = sender
+    message["To"] = row.to_address
+    message["Date"] = format_datetime(row.created_at if row.created_at.tzinfo else utcnow())
+    message["Message-ID"] = row.message_id
+    message["Auto-Submitted"] = "auto-generated"
+    if row.unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(row.text_body, charset="utf-8")
+    if row.html_body:
+        message.add_alternative(row.html_body, subtype="html", charset="utf-8")
+    for attachment in row.attachments or ():
+        maintype, _, subtype = attachment["mimetype"].partition("/")
+        message.add_attachment(base64.b64decode(attachment["data"]), maintype=maintype, subtype=subtype,
+                               filename=attachment["filename"])
+    message["Content-Language"] = row.language  # after the content: set_content drops Content-* headers
+    return message
+
+
+# -- transports ----------------------------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _smtp_settings() -> tuple:
+    config = current_app.config
+    return (config["MAIL_SERVER"], int(config["MAIL_PORT"]), config.get("MAIL_USERNAME") or "",
+            config.get("MAIL_PASSWORD") or "", bool(config.get("MAIL_USE_TLS")), float(config["MAIL_TIMEOUT"]))
+
+
+def _connection() -> smtplib.SMTP:
+    """This thread's SMTP connection, reused from message to message (a NOOP checks one idle for a while)."""
+    settings = _smtp_settings()
+    cached = getattr(_local, "smtp", None)
+    if cached is not None:
+        connection, cached_settings, last_used = cached
+        if cached_settings == settings:
+            if time.monotonic() - last_used < 10:
+                return connection
+            try:
+                if connection.noop()[0] == 250:
+                    return connection
+            except (smtplib.SMTPException, OSError):
+                pass
+        close_connection()
+    server, port, username, password, use_tls, timeout = settings
+    connection = smtplib.SMTP(server, port, timeout=timeout)
+    try:
+        connection.ehlo()
+        if use_tls:
+            connection.starttls(context=ssl.create_default_context())
+            connection.ehlo()
+        if username:
+            connection.login(username, password)
+    except BaseException:
+        connection.close()
+        raise
+    _local.smtp = (connection, settings, time.monotonic())
+    return connection
+
+
+def close_connection() -> None:
+    cached = getattr(_local, "smtp", None)
+    _local.smtp = None
+    if cached is not None:
+        try:
+            cached[0].quit()
+        except (smtplib.SMTPException, OSError):
+            cached[0].close()
+
+
+def send_smtp(message: EmailMessage, sender: str, recipient: str) -> None:
+    """Send one message over SMTP; TemporaryFailure or PermanentFailure when it did not go."""
+    envelope_from = parseaddr(sender)[1]
+    try:
+        connection = _connection()
+        connection.send_message(message, from_addr=envelope_from, to_addrs=[recipient])
+    except smtplib.SMTPRecipientsRefused as error:
+        code, text = next(iter(error.recipients.values()))
+        _local.smtp = (connection, _smtp_settings(), time.monotonic())
+        detail = f"{code} {_text(text)}"
+        if code >= 500:
+            raise PermanentFailure(detail, bounce=True) from error
+        raise TemporaryFailure(detail) from error
+    except smtplib.SMTPResponseException as error:
+        close_connection()
+        detail = f"{error.smtp_code} {_text(error.smtp_error)}"
+        if 500 <= error.smtp_code < 600 and not isinstance(error, smtplib.SMTPAuthenticationError):
+            raise PermanentFailure(detail, bounce=False) from error
+        raise TemporaryFailure(detail) from error
+    except (smtplib.SMTPException, OSError, socket.timeout) as error:
+        close_connection()
+        raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
+    _local.smtp = (connection, _smtp_settings(), time.monotonic())
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def outbox_dir() -> Path:
+    return Path(current_app.config["MAIL_OUTBOX_DIR"])
+
+
+def write_outbox(message: EmailMessage, row: OutgoingMail) -> Path:
+    """The message as an .eml file named after the row (a second write of the same row replaces the file)."""
+    directory = outbox_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{row.id:09d}-{row.kind}.eml"
+    temporary = path.with_suffix(f".tmp{os.getpid()}")
+    temporary.write_bytes(message.as_bytes(policy=MAIL_POLICY))
+    os.replace(temporary, path)
+    return path
+
+
+# -- the jobs ------------------------------------------------------------------------------------------------
+
+@huey.task()
+def deliver(mail_id: int) -> None:
+    """The job queue_mail hands over after its commit (and the sweep, for rows whose job was lost)."""
+    deliver_now(mail_id)
+
+
+def deliver_now(mail_id: int) -> str | None:
+    """Claim the row, send it, record the outcome; the row's new status, or None when it was not ours to send."""
+    if not _claim(mail_id):
+        return None
+    row = db.session.get(OutgoingMail, mail_id)
+    config = current_app.config
+    if is_suppressed(row.to_address):
+        return _finish(row, "suppressed", "the address bounced or unsubscribed after this was queued")
+    sender = config["MAIL_DEFAULT_SENDER"]
+    try:
+        message = build_message(row, sender)
+        if config.get("MAIL_SERVER"):
+            send_smtp(message, sender, row.to_address)
+        else:
+            write_outbox(message, row)
+    except PermanentFailure as failure:
+        if failure.bounce:
+            suppress_hash(address_hash(row.to_address), "bounce", str(failure))
+            return _finish(row, "bounced", str(failure))
+        return _finish(row, "failed", str(failure))
+    except (TemporaryFailure, OSError) as failure:
+        if row.attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
+            return _finish(row, "failed", str(failure))
+        delay = float(config["MAIL_RETRY_DELAY"]) * 2 ** (row.attempts - 1)
+        row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+        _finish(row, "retry", str(failure))
+        deliver.schedule((mail_id,), delay=delay)
+        return "retry"
+    row.sent_at = utcnow()
+    return _finish(row, "sent", None)
+
+
+def _claim(mail_id: int) -> bool:
+    """queued/retry -> sending in one committed UPDATE: only one job ever sends a row at a time."""
+    result = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == mail_id, OutgoingMail.status.in_(("queued", "retry")))
+        .values(status="sending", claimed_at=utcnow(), attempts=OutgoingMail.attempts + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _finish(row: OutgoingMail, status: str, error: str | None) -> str:
+    row.status = status
+    if error is not None:
+        row.last_error = error[:1000]
+    db.session.commit()
+    return status
+
+
+@on_worker_start
+def sweep() -> int:
+    """Hand out again what a dead worker or a lost job left behind; how many rows were re-queued.
+
+    Rows in `sending` longer than MAIL_CLAIM_TIMEOUT go back to `queued`; rows waiting (queued, or due for a
+    retry) for more than ten minutes since they were last handed out get a new job (a duplicate job sends
+    nothing: the first one to claim the row sends it)."""
+    config = current_app.config
+    now = utcnow()
+    stale = now - timedelta(seconds=float(config["MAIL_CLAIM_TIMEOUT"]))
+    released = db.session.scalars(
+        select(OutgoingMail.id).where(OutgoingMail.status == "sending", OutgoingMail.claimed_at < stale)).all()
+    if released:
+        db.session.execute(
+            update(OutgoingMail).where(OutgoingMail.id.in_(released), OutgoingMail.status == "sending")
+            .values(status="queued").execution_options(synchronize_session=False))
+    long_ago = now - timedelta(minutes=10)
+    forgotten = db.session.scalars(select(OutgoingMail.id).where(or_(
+        (OutgoingMail.status == "queued") & (func.coalesce(OutgoingMail.next_attempt_at, OutgoingMail.created_at)
+                                             < long_ago),
+        (OutgoingMail.status == "retry") & (OutgoingMail.next_attempt_at < long_ago),
+    ))).all()
+    if forgotten:  # handed out again at most every ten minutes
+        db.session.execute(update(OutgoingMail).where(OutgoingMail.id.in_(forgotten)).values(next_attempt_at=now)
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+    ids = sorted(set(released) | set(forgotten))
+    for mail_id in ids:
+        deliver(mail_id)
+    if ids:
+        log.info("mail sweep: %d message(s) handed to the queue again", len(ids))
+    return len(ids)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def periodic_sweep() -> None:
+    sweep()

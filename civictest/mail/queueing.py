@@ -1,0 +1,161 @@
+"""queue_mail: a message becomes an OutgoingMail row in the caller's transaction; after the commit, a job.
+
+The row is the truth (the job carries only its id): a job lost with a killed worker is found again by the
+worker's sweep (delivery.sweep), and a second job for the same row sends nothing (delivery claims the row).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from civictest.extensions import db
+from civictest.models.mail import MailSuppression, OutgoingMail
+
+log = logging.getLogger(__name__)
+
+_PENDING_KEY = "civictest.mail.pending_ids"
+# One address, no display name: local@domain, no spaces, no control characters, no angle brackets or commas
+# (which would make it a list or a name), at most 254 characters (RFC 5321's path limit).
+_ADDRESS = re.compile(r"[^@\s<>,;:\"()\[\]\\]{1,64}@[^@\s<>,;:\"()\[\]\\]{1,252}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def normalise_address(address: str) -> str:
+    """One e-mail address, trimmed and lower-cased; ValueError for anything else (a list, a name, CR/LF)."""
+    if not isinstance(address, str):
+        raise ValueError("the address must be a string")
+    _refuse_line_breaks("to", address)
+    value = address.strip().lower()
+    if len(value) > 254 or not _ADDRESS.fullmatch(value) or "." not in value.rsplit("@", 1)[1]:
+        raise ValueError(f"not one e-mail address: {address!r}")
+    return value
+
+
+def address_hash(address: str) -> str:
+    """How an address is kept in the suppression list: SHA-256 of the normalised address."""
+    return hashlib.sha256(normalise_address(address).encode()).hexdigest()
+
+
+def is_suppressed(address: str) -> bool:
+    """True when no mail may go to the address (it bounced, or its owner stopped all mail)."""
+    return _is_hash_suppressed(address_hash(address))
+
+
+def _is_hash_suppressed(digest: str) -> bool:
+    return db.session.scalar(select(MailSuppression.id).where(MailSuppression.address_hash == digest)) is not None
+
+
+def suppress(address: str, reason: str, detail: str = "") -> None:
+    """Stop all mail to the address (reason "bounce" or "unsubscribe"); the caller commits. Idempotent."""
+    suppress_hash(address_hash(address), reason, detail)
+
+
+def suppress_hash(digest: str, reason: str, detail: str = "") -> None:
+    if reason not in ("bounce", "unsubscribe"):
+        raise ValueError(f"unknown suppression reason {reason!r}")
+    db.session.flush()
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(MailSuppression.__table__).on_conflict_do_nothing()
+    from civictest.models.base import utcnow
+
+    db.session.execute(statement, {"address_hash": digest, "reason": reason, "detail": detail[:300],
+                                   "created_at": utcnow()})
+
+
+def unsuppress(address: str) -> bool:
+    """Allow mail to the address again (e.g. it joins the panel again and confirms); the caller commits."""
+    row = db.session.scalar(select(MailSuppression).where(MailSuppression.address_hash == address_hash(address)))
+    if row is None:
+        return False
+    db.session.delete(row)
+    return True
+
+
+def message_id_for(dedupe_key: str, sender: str) -> str:
+    """The Message-ID, derived from the dedupe key: two copies of one message carry the same id."""
+    from email.utils import parseaddr
+
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    return f"<{hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]}@{domain}>"
+
+
+def _refuse_line_breaks(name: str, value: str) -> None:
+    if _CONTROL.search(value):
+        raise ValueError(f"{name}: line breaks and control characters are not allowed in a mail header")
+
+
+def queue_mail(*, kind: str, dedupe_key: str, to: str, subject: str, text: str, html: str | None = None,
+               unsubscribe_url: str | None = None, attachments: Iterable[tuple[str, str, bytes]] = (),
+               language: str = "ja") -> OutgoingMail | None:
+    """Add a message to the caller's transaction; the caller commits, then the message is handed to the queue.
+
+    Returns None (and queues nothing) when a message with this dedupe_key was queued before, or when the
+    address bounced or unsubscribed from all mail. ValueError for CR/LF or control characters in any header
+    value (kind, key, address, subject, unsubscribe URL, attachment names), for an address that is not one
+    address, or an attachment that is not (filename, "type/subtype", bytes).
+    """
+    from flask import current_app
+
+    for name, value in (("kind", kind), ("dedupe_key", dedupe_key), ("subject", subject),
+                        ("unsubscribe_url", unsubscribe_url or ""), ("language", language)):
+        if not isinstance(value, str):
+            raise ValueError(f"{name} must be a string")
+        _refuse_line_breaks(name, value)
+    if not kind or len(kind) > 40 or not dedupe_key or len(dedupe_key) > 200 or len(subject) > 400:
+        raise ValueError("kind (1-40 characters), dedupe_key (1-200) and subject (at most 400) are required")
+    if unsubscribe_url and not unsubscribe_url.startswith(("https://", "http://")):
+        raise ValueError("unsubscribe_url must be an http(s) URL")
+    address = normalise_address(to)
+    stored_attachments = []
+    for attachment in attachments:
+        filename, mimetype, data = attachment
+        _refuse_line_breaks("attachment filename", filename)
+        _refuse_line_breaks("attachment mimetype", mimetype)
+        if not re.fullmatch(r"[a-z0-9.+-]+/[a-z0-9.+-]+", mimetype or "") or not isinstance(data, bytes):
+            raise ValueError(f"attachment {filename!r}: expected (filename, 'type/subtype', bytes)")
+        stored_attachments.append({"filename": filename, "mimetype": mimetype,
+                                   "data": base64.b64encode(data).decode("ascii")})
+    if _is_hash_suppressed(hashlib.sha256(address.encode()).hexdigest()):
+        return None
+    from civictest.models.base import utcnow
+
+    db.session.flush()
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(OutgoingMail.__table__).on_conflict_do_nothing().returning(OutgoingMail.__table__.c.id)
+    mail_id = db.session.execute(statement, {
+        "kind": kind, "dedupe_key": dedupe_key, "to_address": address, "language": language,
+        "subject": subject, "text_body": text, "html_body": html, "unsubscribe_url": unsubscribe_url,
+        "attachments": stored_attachments,
+        "message_id": message_id_for(dedupe_key, current_app.config["MAIL_DEFAULT_SENDER"]),
+        "status": "queued", "attempts": 0, "created_at": utcnow(),
+    }).scalar()
+    if mail_id is None:
+        return None
+    db.session.info.setdefault(_PENDING_KEY, []).append(mail_id)
+    return db.session.get(OutgoingMail, mail_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_after_commit(session: Session) -> None:
+    ids = session.info.pop(_PENDING_KEY, None)
+    if not ids:
+        return
+    from civictest.mail import delivery
+
+    for mail_id in ids:
+        try:
+            delivery.deliver(mail_id)
+        except Exception:  # noqa: BLE001 - the row stays queued; the worker's sweep finds it
+            log.exception("could not hand mail %s to the job queue; the sweep will", mail_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)

@@ -1,0 +1,178 @@
+"""Queue -> worker -> a real SMTP server on 127.0.0.1 (aiosmtpd), through Huey's own execution code."""
+from __future__ import annotations
+
+from email.header import decode_header, make_header
+
+import pytest
+from sqlalchemy import func, select
+
+from civictest import mail
+from civictest.extensions import db
+from civictest.models import MailSuppression, OutgoingMail
+
+
+def _queue(n: int = 1, *, kind: str = "invitation", to: str = "taro@example.jp", **extra) -> OutgoingMail | None:
+    values = dict(kind=kind, dedupe_key=f"{kind}:{to}:{n}", to=to, subject="ユーザーテストへのご招待",
+                  text="こんにちは。\n参加をお待ちしています。", language="ja")
+    values.update(extra)
+    return mail.queue_mail(**values)
+
+
+def test_a_queued_message_arrives_with_its_headers(app, ctx, smtp_server, drain_mail):
+    url = mail.unsubscribe_url_for("Taro@Example.jp")
+    row = _queue(unsubscribe_url=url, html="<p>こんにちは</p>",
+                 attachments=[("予約.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")])
+    assert row is not None and row.status == "queued"
+    assert smtp_server.messages == []  # nothing is sent in the caller's transaction
+    db.session.commit()
+    assert drain_mail(app) >= 1
+
+    [message] = smtp_server.messages
+    assert str(make_header(decode_header(message["Subject"]))) == "ユーザーテストへのご招待"
+    assert message["Subject"] == "ユーザーテストへのご招待"
+    assert message["To"] == "taro@example.jp"
+    assert message["From"] == app.config["MAIL_DEFAULT_SENDER"]
+    assert message["List-Unsubscribe"] == f"<{url}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # As sent: one plain line (mail clients do not decode RFC 2047 words in List-Unsubscribe), 7-bit body.
+    raw = smtp_server.handler.raw[0]
+    assert f"List-Unsubscribe: <{url}>\r\n".encode() in raw
+    assert raw.isascii() and b"Subject: =?utf-8?" in raw
+    assert message["Content-Language"] == "ja"
+    assert message["Message-ID"] == row.message_id
+    assert message.get_body(("plain",)).get_content().startswith("こんにちは。")
+    assert message.get_body(("html",)).get_content().strip() == "<p>こんにちは</p>"
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "予約.ics"
+    assert attachment.get_content() == "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    db.session.expire_all()
+    stored = db.session.get(OutgoingMail, row.id)
+    assert (stored.status, stored.attempts) == ("sent", 1) and stored.sent_at is not None
+
+
+def test_same_dedupe_key_twice_sends_once(app, ctx, smtp_server, drain_mail):
+    assert _queue() is not None
+    db.session.commit()
+    assert _queue() is None  # the same (kind, person, occasion)
+    db.session.commit()
+    drain_mail(app)
+    assert _queue() is None  # still refused after it was sent
+    db.session.commit()
+    drain_mail(app)
+    assert len(smtp_server.messages) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == 1
+
+
+def test_a_rolled_back_message_is_never_sent(app, ctx, smtp_server, drain_mail):
+    _queue()
+    db.session.rollback()
+    drain_mail(app)
+    assert smtp_server.messages == []
+
+
+@pytest.mark.parametrize("field, value", [
+    ("subject", "件名\r\nBcc: victim@example.jp"), ("to", "taro@example.jp\nBcc: victim@example.jp"),
+    ("unsubscribe_url", "https://example.jp/u\r\nX-Evil: 1"), ("kind", "invite\n"),
+])
+def test_header_injection_is_refused(app, ctx, field, value):
+    with pytest.raises(ValueError):
+        _queue(**{field: value})
+    assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == 0
+
+
+@pytest.mark.parametrize("address", ["", "taro", "taro@example", "a@b@example.jp", "Taro <taro@example.jp>",
+                                     "a@example.jp, b@example.jp"])
+def test_only_one_plain_address_is_accepted(app, ctx, address):
+    with pytest.raises(ValueError):
+        _queue(to=address)
+
+
+def test_without_mail_server_messages_go_to_the_outbox(app, ctx, drain_mail, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX_DIR", str(tmp_path))
+    row = _queue()
+    db.session.commit()
+    drain_mail(app)
+    [path] = list(tmp_path.glob("*.eml"))
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert message["Subject"] == "ユーザーテストへのご招待"
+    assert message["Message-ID"] == row.message_id
+    db.session.expire_all()
+    assert db.session.get(OutgoingMail, row.id).status == "sent"
+
+
+def test_smtp_down_is_retried_with_backoff_then_delivered(app, ctx, smtp_server, drain_mail):
+    smtp_server.stop()
+    row = _queue()
+    db.session.commit()
+    drain_mail(app, wait_retries=False)  # the first attempt finds no server
+    db.session.expire_all()
+    stored = db.session.get(OutgoingMail, row.id)
+    assert stored.status == "retry" and stored.attempts == 1
+    assert "Connection" in stored.last_error or "refused" in stored.last_error.lower()
+    smtp_server.start()
+    drain_mail(app)  # waits for the scheduled retry
+    db.session.expire_all()
+    stored = db.session.get(OutgoingMail, row.id)
+    assert (stored.status, stored.attempts) == ("sent", 2)
+    assert len(smtp_server.messages) == 1
+
+
+def test_4xx_is_retried_and_gives_up_after_the_last_attempt(app, ctx, smtp_server, drain_mail):
+    smtp_server.handler.tempfail = 2
+    first = _queue(1)
+    db.session.commit()
+    drain_mail(app)
+    db.session.expire_all()
+    assert (db.session.get(OutgoingMail, first.id).status, db.session.get(OutgoingMail, first.id).attempts) == \
+        ("sent", 3)
+    smtp_server.handler.tempfail = 100
+    second = _queue(2)
+    db.session.commit()
+    drain_mail(app)
+    db.session.expire_all()
+    stored = db.session.get(OutgoingMail, second.id)
+    assert stored.status == "failed" and stored.attempts == app.config["MAIL_MAX_ATTEMPTS"]
+    assert stored.last_error.startswith("451")
+    assert len(smtp_server.messages) == 1
+
+
+def test_5xx_bounces_and_suppresses_the_address(app, ctx, smtp_server, drain_mail):
+    smtp_server.handler.reject["gone@example.jp"] = "550 5.1.1 no such user"
+    row = _queue(to="gone@example.jp")
+    _queue(to="hanako@example.jp")
+    db.session.commit()
+    drain_mail(app)
+    db.session.expire_all()
+    stored = db.session.get(OutgoingMail, row.id)
+    assert stored.status == "bounced" and stored.last_error.startswith("550")
+    assert mail.is_suppressed("GONE@example.jp")
+    assert [m["To"] for m in smtp_server.messages] == ["hanako@example.jp"]
+    assert _queue(2, to="gone@example.jp", kind="reminder") is None  # no further mail is queued to it
+    suppression = db.session.scalar(select(MailSuppression))
+    assert suppression.reason == "bounce" and "gone" not in suppression.address_hash
+
+
+def test_a_message_queued_before_the_address_unsubscribed_is_not_sent(app, ctx, smtp_server, drain_mail):
+    row = _queue()
+    db.session.commit()
+    mail.suppress("taro@example.jp", "unsubscribe")
+    db.session.commit()
+    drain_mail(app)
+    assert smtp_server.messages == []
+    db.session.expire_all()
+    assert db.session.get(OutgoingMail, row.id).status == "suppressed"
+
+
+def test_a_second_job_for_a_sent_row_sends_nothing(app, ctx, smtp_server, drain_mail):
+    from civictest.mail import delivery
+
+    row = _queue()
+    db.session.commit()
+    drain_mail(app)
+    delivery.deliver(row.id)  # a duplicate job (e.g. from the sweep)
+    drain_mail(app)
+    assert len(smtp_server.messages) == 1
