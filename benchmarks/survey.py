@@ -357,6 +357,8 @@ def measure(database: str, url: str, respondents: int, args: argparse.Namespace)
     row.update(database=database, respondents=respondents, made=made, generate_s=generated, errors=errors)
     for name, error in errors.items():
         print(f"ERROR {name}: {error}", file=sys.stderr, flush=True)
+    print_rows([row])  # each size as soon as it is measured (a long run may be stopped before the end)
+    sys.stdout.flush()
     return row
 
 
@@ -424,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         small = size <= args.sqlite_max
         rows += each_size([size], server, lambda database, url, n: measure(database, url, n, args), "survey") \
             if small else _postgres_only(size, server, args)
+    print("\nAll sizes:")
     print_rows(rows)
     return 1 if any(r["errors"] for r in rows) else 0
 
