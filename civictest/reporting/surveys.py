@@ -141,13 +141,43 @@ def roster_counts(wave_id: int) -> pd.DataFrame:
     return _frame(rows, ["unit_id", "grade", "invited", "answered"])
 
 
-def base_counts(wave_id: int, item_ids: list[int]) -> pd.DataFrame:
+def fine_counts(wave_id: int) -> pd.DataFrame:
+    """item_id, unit_id, grade, value, n: one pass giving both by_top and by_unit for every item (the API)."""
+    unit = func.coalesce(SurveyResponse.org_unit_id, WHOLE)
+    rows = db.session.execute(
+        select(SurveyAnswer.item_id, unit, SurveyResponse.job_grade, SurveyAnswer.value, func.count())
+        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.value.is_not(None))
+        .group_by(SurveyAnswer.item_id, unit, SurveyResponse.job_grade, SurveyAnswer.value)).all()
+    return _frame(rows, ["item_id", "unit_id", "grade", "value", "n"])
+
+
+def base_counts(wave: SurveyWave, item_ids: list[int]) -> pd.DataFrame:
+    """item_key, value, n of a wave (the previous one), for the comparison. A closed or published wave takes no
+    answers, so its counts are remembered until it is opened again (closed_at changes at every closing)."""
+    if wave.state in ("closed", "published") and wave.closed_at is not None:
+        key = (wave.id, wave.state, wave.closed_at.isoformat(), tuple(item_ids))
+        return _closed_base_counts(key).copy()
+    return _base_counts(wave.id, item_ids)
+
+
+@functools.lru_cache(maxsize=64)
+def _closed_base_counts(key: tuple) -> pd.DataFrame:
+    wave_id, _state, _closed_at, item_ids = key
+    return _base_counts(wave_id, list(item_ids))
+
+
+def _base_counts(wave_id: int, item_ids: list[int]) -> pd.DataFrame:
     rows = db.session.execute(
         select(SurveyAnswer.item_id, SurveyAnswer.value, func.count())
         .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.item_id.in_(item_ids or [-1]),
                SurveyAnswer.value.is_not(None))
         .group_by(SurveyAnswer.item_id, SurveyAnswer.value)).all()
     return _frame(rows, ["item_key", "value", "n"])
+
+
+def first_levels_of(units: list[dict]) -> dict:
+    return analysis.first_levels(units)
 
 
 def org_units(present: set[int]) -> list[dict]:
@@ -197,10 +227,21 @@ def wave_results(wave: SurveyWave, k: int = analysis.DEFAULT_K, *, item_id: int 
     present = set(respondents["unit_id"]) | set(roster["unit_id"])
     units = org_units({int(u) for u in present if u != WHOLE})
     base = None
-    if wave.previous_id is not None:
-        base = base_counts(wave.previous_id, [i["id"] for i in items if i["kind"] == "scale"])
-    result = analysis.wave_results(items=items, units=units, by_top=top_counts(wave.id),
-                                   by_unit=unit_counts(wave.id, wanted), respondents=respondents,
+    previous = db.session.get(SurveyWave, wave.previous_id) if wave.previous_id else None
+    if previous is not None:
+        base = base_counts(previous, scale_ids)
+    if every_item:
+        fine = fine_counts(wave.id)
+        top = first_levels_of(units)
+        by_top = (fine.assign(top_id=fine["unit_id"].map(top)).groupby(
+            ["item_id", "top_id", "grade", "value"], as_index=False)["n"].sum()
+            [["item_id", "top_id", "grade", "value", "n"]]) if not fine.empty else top_counts(wave.id)
+        by_unit = fine[fine["item_id"].isin(wanted)].groupby(["item_id", "unit_id", "value"], as_index=False)["n"] \
+            .sum() if not fine.empty else unit_counts(wave.id, wanted)
+    else:
+        by_top, by_unit = top_counts(wave.id), unit_counts(wave.id, wanted)
+    result = analysis.wave_results(items=items, units=units, by_top=by_top, by_unit=by_unit,
+                                   respondents=respondents,
                                    roster=roster if not roster.empty else None, base_answers=base, k=k,
                                    alpha=alpha)
     for item in result["items"]:
@@ -209,7 +250,6 @@ def wave_results(wave: SurveyWave, k: int = analysis.DEFAULT_K, *, item_id: int 
             total, texts = free_texts(wave.id, item["id"])
             figures = copy.deepcopy(_text_figures(texts, THEMES_SHOWN)) if texts else {"sentiment": {}, "themes": []}
             item["text"] = {"answers": total, "read": len(texts), **figures}
-    previous = db.session.get(SurveyWave, wave.previous_id) if wave.previous_id else None
     result.update(
         survey=survey_summary(wave.survey),
         wave={"id": wave.id, "number": wave.number, "label": wave.label, "state": wave.state},

@@ -20,7 +20,8 @@ from browser_support import (
     untagged_japanese,
 )
 from civictest.extensions import db
-from civictest.models import Participant, TestSession, User
+from civictest.models import Participant, Survey, TestSession, User
+from civictest.services import survey_demo
 from civictest.services.demo import DEMO_INVITE_CODE
 
 pytestmark = pytest.mark.browser
@@ -50,6 +51,9 @@ def demo_arguments() -> dict[str, object]:
               "participant_id": db.session.scalar(select(Participant.id).where(Participant.session_id == in_person.id)
                                                   .order_by(Participant.id))}
     values["name"] = outbox_message_name()  # /manage/mail/outbox/<name>
+    survey = db.session.scalar(select(Survey).where(Survey.title_ja == survey_demo.TITLE))
+    if survey is not None:  # the demo's staff survey and its newest wave (survey results under /compare)
+        values.update(survey_id=survey.id, wave_id=survey.waves[-1].id)
     for table in db.metadata.sorted_tables:  # any other `<table>_id`: the first row of the childcare service
         name = f"{table.name}_id"
         if name not in values and "id" in table.c and "service_id" in table.c:
