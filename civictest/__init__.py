@@ -90,10 +90,12 @@ def _register_blueprints(app: Flask) -> None:
     from civictest.auth import bp as auth_bp
     from civictest.compare import bp as compare_bp
     from civictest.facilitate import bp as facilitate_bp
+    from civictest.feedback import bp as feedback_bp
     from civictest.manage import bp as manage_bp
     from civictest.participate import bp as participate_bp
     from civictest.public import bp as public_bp
     from civictest.review import bp as review_bp
 
-    for bp in (public_bp, auth_bp, manage_bp, participate_bp, facilitate_bp, review_bp, compare_bp, api_bp):
+    for bp in (public_bp, auth_bp, manage_bp, participate_bp, facilitate_bp, review_bp, compare_bp, api_bp,
+               feedback_bp):
         app.register_blueprint(bp)

@@ -85,6 +85,11 @@ class Config:
     SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
     SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "")
     RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", 3 * 365 + 1))
+    # Live-service feedback form (/feedback/<service id>): answers one address may send (Flask-Limiter syntax),
+    # how long a served form stays valid, and origins besides the service's own URL that may frame it.
+    FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "10 per minute; 100 per day")
+    FEEDBACK_TOKEN_MAX_AGE = int(os.environ.get("FEEDBACK_TOKEN_MAX_AGE", 2 * 60 * 60))
+    FEEDBACK_FRAME_ANCESTORS = os.environ.get("FEEDBACK_FRAME_ANCESTORS", "")
 
 
 class ConfigError(ValueError):

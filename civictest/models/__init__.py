@@ -1,5 +1,6 @@
 """Database models: columns, relationships and small invariants. No reports, no url_for."""
 from civictest.models.catalog import Department, Iteration, Service, Study, StudyTask, Task
+from civictest.models.feedback import FeedbackResponse, FeedbackTally
 from civictest.models.findings import Finding, FindingEvent, Tag
 from civictest.models.publication import PublishedSnapshot
 from civictest.models.responses import (
@@ -10,7 +11,7 @@ from civictest.models.sessions import Participant, TestSession
 from civictest.models.staff import AuditEvent, User
 
 __all__ = [
-    "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "Finding", "FindingEvent", "Iteration",
+    "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "FeedbackResponse", "FeedbackTally", "Finding", "FindingEvent", "Iteration",
     "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
 ]
