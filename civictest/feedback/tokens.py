@@ -61,3 +61,14 @@ def frame_ancestors(service_url: str | None) -> list[str]:
     own = origin_of(service_url)
     extra = extra_ancestors(current_app.config.get("FEEDBACK_FRAME_ANCESTORS"))
     return list(dict.fromkeys(([own] if own else []) + extra))
+
+
+def form_url(service_id: int) -> str:
+    """The form's absolute URL for the snippet staff copy: PUBLIC_BASE_URL when set, else the staff page's own
+    host (only the signed-in member of staff reading the page sees it)."""
+    from flask import url_for
+
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("feedback.form", service_id=service_id)
+    return url_for("feedback.form", service_id=service_id, _external=True)

@@ -247,9 +247,9 @@ def feedback(service: Service) -> dict:
     return Figures().feedback(service)
 
 
-def feedback_comments(service: Service, page: int = 1, per_page: int = 50) -> list[dict]:
+def feedback_comments(service: Service, *, offset: int = 0, limit: int = 50) -> list[dict]:
     """The service's newest feedback comments (already scrubbed of personal data when stored)."""
-    return queries.feedback_comments(service.id, per_page, (max(page, 1) - 1) * per_page)
+    return queries.feedback_comments(service.id, limit, offset)
 
 
 def segments(iteration: Iteration, k: int) -> dict:
