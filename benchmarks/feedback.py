@@ -88,8 +88,15 @@ def measure(database: str, url: str, size: int, rounds: int) -> dict:
         assert Figures().feedback(service)["points"][-1]["n"] > 0
         db.session.remove()
         db.engine.dispose()
-    return {"database": database, "answers": size, "gen_s": generated, "figures_ms": figures * 1000,
-            "group_by_ms": group_by * 1000, "insert_ms": insert_s * 1000}
+    row = {"database": database, "answers": size, "gen_s": generated, "figures_ms": figures * 1000,
+           "group_by_ms": group_by * 1000, "insert_ms": insert_s * 1000}
+    print(_line(row), file=sys.stderr, flush=True)  # as soon as measured: a long run keeps what it found
+    return row
+
+
+def _line(r: dict) -> str:
+    return (f"| {r['database']} | {r['answers']:,} | {r['gen_s']:.1f} | {r['figures_ms']:.1f} | "
+            f"{r['group_by_ms']:.1f} | {r['insert_ms']:.1f} |")
 
 
 def main(argv: list[str]) -> int:
@@ -106,7 +113,6 @@ def main(argv: list[str]) -> int:
     print("| database | answers | gen s | figures ms (tally) | GROUP BY ms | one answer ms |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['database']} | {r['answers']:,} | {r['gen_s']:.1f} | {r['figures_ms']:.1f} | "
-              f"{r['group_by_ms']:.1f} | {r['insert_ms']:.1f} |")
+        print(_line(r))
     sys.stdout.flush()
     return 0
