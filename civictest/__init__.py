@@ -104,7 +104,7 @@ def _init_extensions(app: Flask) -> None:
 # the internet, staff from the office network (LGWAN), each side possibly on its own host. A blueprint that is in no
 # list stops the app at start-up (and tests/web/test_serving.py names it): every new blueprint must be classified.
 BLUEPRINT_SIDES = {
-    "resident": ("public", "participate", "panel", "respond"),
+    "resident": ("public", "participate", "panel", "respond", "feedback"),
     "staff": ("auth", "manage", "facilitate", "review", "compare", "api", "surveys"),
     "both": ("site",),  # home page, health check, accessibility statement
 }
@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from civictest.auth import bp as auth_bp
     from civictest.compare import bp as compare_bp
     from civictest.facilitate import bp as facilitate_bp
+    from civictest.feedback import bp as feedback_bp
     from civictest.manage import bp as manage_bp
     from civictest.panel import bp as panel_bp
     from civictest.participate import bp as participate_bp
@@ -135,7 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from civictest.web import serving
 
     blueprints = (site_bp, public_bp, auth_bp, manage_bp, participate_bp, panel_bp, facilitate_bp, review_bp, compare_bp,
-                  api_bp, surveys_bp, respond_bp)
+                  api_bp, surveys_bp, respond_bp, feedback_bp)
     served = app.config["CIVICTEST_SERVE"]
     not_served = set()
     for bp in blueprints:

@@ -143,6 +143,11 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS") or 8)
     # A message claimed by a worker that died is handed out again after this many seconds.
     MAIL_CLAIM_TIMEOUT = float(os.environ.get("MAIL_CLAIM_TIMEOUT") or 300)
+    # Live-service feedback form (/feedback/<service id>): answers one address may send (Flask-Limiter syntax),
+    # how long a served form stays valid, and origins besides the service's own URL that may frame it.
+    FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "10 per minute; 100 per day")
+    FEEDBACK_TOKEN_MAX_AGE = int(os.environ.get("FEEDBACK_TOKEN_MAX_AGE", 2 * 60 * 60))
+    FEEDBACK_FRAME_ANCESTORS = os.environ.get("FEEDBACK_FRAME_ANCESTORS", "")
 
 
 class ConfigError(ValueError):

@@ -144,7 +144,15 @@ def schemas() -> dict[str, dict]:
             "segments": _obj({"task_id": NINT,
                               "base": _null({"type": "array", "items": _ref("SegmentCell")}),
                               "current": {"type": "array", "items": _ref("SegmentCell")}}),
-            "validity": _ref("SentimentValidity"), "themes": {"type": "array", "items": _ref("Theme")}}),
+            "validity": _ref("SentimentValidity"), "themes": {"type": "array", "items": _ref("Theme")},
+            "feedback": {"type": "array", "items": _ref("FeedbackPoint")}}),
+        "FeedbackPoint": _obj({
+            "iteration_id": INT, "number": INT, "label": STR, "n": INT, "satisfied": INT, "rate": NUM,
+            "lower": NUM, "upper": NUM, "mean": NUM, "mean_lower": NUM, "mean_upper": NUM, "sd": NUM,
+            "ratings": _obj({str(r): INT for r in range(1, 6)}),
+            "task_done": _obj({"yes": INT, "partly": INT, "no": INT, "unanswered": INT}), "comments": INT}),
+        "Feedback": _obj({"service": _ref("ServiceSummary"), "satisfied_means": STR,
+                          "points": {"type": "array", "items": _ref("FeedbackPoint")}}),
         "Areas": _obj({"iteration": _null(_ref("IterationMeta")), "task_id": NINT, "areas": {
             "type": "array", "items": _obj({"code": STR, "participants": INT, "inconvenient": INT, "attempts": INT,
                                             "inconvenience": _ref("Inconvenience")})}}),
@@ -301,6 +309,11 @@ def paths() -> dict[str, dict]:
         "/services/{service_id}/trend": _operation(
             "serviceTrend", _("サービスの回ごとの推移"), _("全課題をまとめた完了率、不便率、アンケートの平均。"),
             _ref("Trend"), parameters=(service,), errors=(401, 404, 503)),
+        "/services/{service_id}/feedback": _operation(
+            "serviceFeedback", _("公開中のサービスのご意見フォームの集計（回ごと）"),
+            _("回答数、満足(5段階の4か5)の割合と Wilson の95%信頼区間、平均と t 区間、やりたかったことができたか。"
+              "回答は、その時点で開始日を過ぎた最新の回に数えます。自由記述は含みません。"),
+            _ref("Feedback"), parameters=(service,), errors=(401, 404, 503)),
         "/overview": _operation(
             "overview", _("部署をまたいだ概要"), _("各サービスの最新の回と前の回の比較、未解決の課題。ページ分けされます。"),
             {"allOf": [_ref("Page"), _obj({"services": {"type": "array", "items": _ref("OverviewEntry")}})]},

@@ -74,6 +74,12 @@ def service_trend(service_id: int):  # noqa: ANN201
     return jsonify(figures.trend(_visible(Service, service_id)))
 
 
+@bp.get("/services/<int:service_id>/feedback")
+def service_feedback(service_id: int):  # noqa: ANN201
+    """Live-service feedback per iteration: the numbers beside the trend on the dashboard."""
+    return jsonify(_figures().feedback(_visible(Service, service_id)))
+
+
 def _figures() -> figures.Figures:
     return figures.Figures(current_app.config["SUPPRESSION_K"])
 

@@ -14,6 +14,9 @@ from civictest import dashboards
 from civictest.models import Iteration, Service
 from civictest.reporting.figures import Figures
 from civictest.services.errors import NotFound
+from civictest.feedback import tokens
+
+COMMENTS_PER_PAGE = 50
 
 
 def lang() -> str:
@@ -57,6 +60,7 @@ def dashboard_figures(found: Figures, iteration: Iteration, base: Iteration | No
             if tasks else None)
     task_id = task["task_id"] if task else None
     return {"history": history, "comparison": comparison,
+            "feedback": [p for p in found.feedback(iteration.service)["points"] if p["number"] <= last],
             "segments": {"task_id": task_id, "base": found.segments(base, task_id)["cells"] if base else None,
                          "current": found.segments(iteration, task_id)["cells"],
                          "hidden": bool(found.sensitive_segments_hidden(iteration.id)
@@ -79,8 +83,31 @@ def dashboard(iteration: Iteration, base_id: int | None = None, segment_task: in
         [{"id": i.id, "number": i.number, "label": i.label} for i in iteration.service.iterations
          if i.id != iteration.id], _)
     page.update(service=iteration.service, iteration=iteration, base=base, report=current, base_report=before,
-                themes=numbers["themes"], k=_k(), validity=numbers["validity"])
+                themes=numbers["themes"], k=_k(), validity=numbers["validity"],
+                feedback=_feedback_block(numbers["feedback"]))
     return page
+
+
+def _feedback_block(points: list[dict]) -> dict | None:
+    """The live-feedback satisfaction chart and table beside the test trend (None when no iteration has any)."""
+    if not any(p["n"] for p in points):
+        return None
+    return {"chart": dashboards.satisfaction_trend(points, _), "rows": dashboards.satisfaction_rows(points, _)}
+
+
+def service_feedback(service: Service, page: int = 1) -> dict:
+    """The service's live-feedback page: the trend of every iteration, the table, the newest comments, the
+    snippet the service team pastes into its site."""
+    from civictest.reporting.figures import feedback_comments
+    from civictest.services.feedback import live_iteration
+
+    points = figures().feedback(service)["points"]
+    comments = feedback_comments(service, offset=(page - 1) * COMMENTS_PER_PAGE, limit=COMMENTS_PER_PAGE + 1)
+    return {"service": service, "points": points, "chart": dashboards.satisfaction_trend(points, _),
+            "rows": dashboards.satisfaction_rows(points, _), "comments": comments[:COMMENTS_PER_PAGE],
+            "page": page, "more": len(comments) > COMMENTS_PER_PAGE, "live": live_iteration(service),
+            "total": sum(p["n"] for p in points),
+            "form_url": tokens.form_url(service.id)}
 
 
 def printable(iteration: Iteration, base_id: int | None = None, segment_task: int | None = None) -> dict:

@@ -5,7 +5,7 @@ from flask_login import current_user
 from civictest import dashboards
 from civictest.reporting import figures
 from civictest.compare import bp, pages
-from civictest.models import Iteration
+from civictest.models import Iteration, Service
 from civictest.security import get_visible_or_404, services_for
 
 METRICS = ("participants", "inconvenience")
@@ -46,3 +46,11 @@ def overview():
     descending = request.args.get("order", "desc") != "asc"
     page = pages.overview(services_for(current_user), sort, descending)
     return render_template("compare/overview.html", **page)
+
+
+@bp.route("/services/<int:service_id>/feedback")
+def service_feedback(service_id: int):
+    """Live-service feedback: satisfaction per iteration, the newest comments, the snippet for the service's site."""
+    service = get_visible_or_404(Service, service_id, lambda s: s.id)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    return render_template("compare/feedback.html", **pages.service_feedback(service, min(page, 10_000)))

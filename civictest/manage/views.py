@@ -1,4 +1,5 @@
 """Thin authoring views: parse a form, call a service or save the object, redirect (post/redirect/get)."""
+from civictest.feedback.tokens import form_url
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -74,7 +75,7 @@ def new_service():
 @bp.route("/services/<int:service_id>")
 def service(service_id: int):
     service = get_visible_or_404(Service, service_id, lambda s: s.id)
-    return render_template("manage/service.html", service=service)
+    return render_template("manage/service.html", service=service, feedback_url=form_url(service.id))
 
 
 @bp.route("/services/<int:service_id>/edit", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ import pandas as pd
 
 from civictest import privacy, sentiment
 from civictest.analysis import compare as analysis_compare
+from civictest.analysis import feedback as analysis_feedback
 from civictest.analysis import report as analysis_report
 from civictest.analysis.sentiment_validity import sentiment_validity
 from civictest.extensions import db
@@ -29,6 +30,7 @@ from civictest.services.errors import NotFound
 COUNTING = ("Withdrawn participants, sessions closed as invalid and not_attempted attempts are left out. "
             "Where an observer recorded a participant's task, the observer's outcome and time count "
             "(source 'observer'), with the resident's own SEQ rating when the observer recorded none.")
+FEEDBACK_SATISFIED = "rating 4 or 5 on the 5-point scale (top-two box)"
 THEMES_SHOWN = 10
 DEFAULT_K = 5
 
@@ -111,6 +113,16 @@ class Figures:
             return {"service": service_summary(service), "counting": COUNTING,
                     "points": analysis_compare.trend(points)}
         return self._once(("trend", service.id), compute)
+
+    def feedback(self, service: Service) -> dict:
+        """Live-service feedback of every iteration of a service, in order: answers, % satisfied (4 or 5 of 5)
+        with its Wilson interval, mean rating with its t-interval, the "could you do it?" split, comments."""
+        def compute() -> dict:
+            iterations = [{"id": i.id, "number": i.number, "label": i.label} for i in service.iterations]
+            return {"service": service_summary(service), "satisfied_means": FEEDBACK_SATISFIED,
+                    "points": analysis_feedback.feedback_points(iterations, queries.feedback_tally(service.id),
+                                                                1 - self.alpha)}
+        return self._once(("feedback", service.id), compute)
 
     def segments(self, iteration: Iteration, task_id: int | None = None) -> dict:
         """Completion and inconvenience per task (or of one task) by every profile segment; cells of fewer than
@@ -229,6 +241,15 @@ def compare(service: Service, base_id: int, candidate_id: int, *, alpha: float =
 
 def trend(service: Service) -> dict:
     return Figures().trend(service)
+
+
+def feedback(service: Service) -> dict:
+    return Figures().feedback(service)
+
+
+def feedback_comments(service: Service, *, offset: int = 0, limit: int = 50) -> list[dict]:
+    """The service's newest feedback comments (already scrubbed of personal data when stored)."""
+    return queries.feedback_comments(service.id, limit, offset)
 
 
 def segments(iteration: Iteration, k: int) -> dict:

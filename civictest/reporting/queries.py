@@ -23,7 +23,7 @@ from civictest.analysis.report import IterationData
 from civictest.counting import counted_participants, excluded_participants  # noqa: F401 - read here
 from civictest.extensions import db
 from civictest.models import (
-    Attempt, AttemptTally, Comment, CommentTally, Finding, Iteration, ParticipantTally, QuestionnaireTally,
+    Attempt, AttemptTally, Comment, CommentTally, FeedbackResponse, FeedbackTally, Finding, Iteration, ParticipantTally, QuestionnaireTally,
     SegmentTally, Study, StudyTask, Task, TestSession,
 )
 from civictest.profile_tallies import NONE_GIVEN
@@ -307,3 +307,27 @@ def sentiment_by_attempt(study_id: int) -> pd.DataFrame:
     counts = rows.groupby(["state", "label"], as_index=False, sort=True)["n"].sum()
     return pd.DataFrame({"inconvenient": (counts["state"] == INCONVENIENT).astype(bool),
                          "label": counts["label"].astype(object), "n": counts["n"].astype("int64")})
+
+
+# ---------------------------------------------------------------- live-service feedback
+def feedback_tally(service_id: int) -> list[tuple[int, int, str, int, int]]:
+    """(iteration_id, rating, task_done or "", n, with_comment) of a service's FeedbackTally rows: a few per
+    iteration, whatever the number of answers (civictest.services.feedback keeps them)."""
+    query = (select(FeedbackTally.iteration_id, FeedbackTally.rating, FeedbackTally.task_done, FeedbackTally.n,
+                    FeedbackTally.with_comment)
+             .join(Iteration, Iteration.id == FeedbackTally.iteration_id)
+             .where(Iteration.service_id == service_id))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def feedback_comments(service_id: int, limit: int, offset: int = 0) -> list[dict]:
+    """A service's newest feedback comments (a walk back along ix_feedback_service_newest)."""
+    query = (select(FeedbackResponse.id, FeedbackResponse.comment, FeedbackResponse.rating,
+                    FeedbackResponse.task_done, FeedbackResponse.sentiment_label, FeedbackResponse.lang,
+                    FeedbackResponse.received_week, Iteration.number)
+             .join(Iteration, Iteration.id == FeedbackResponse.iteration_id)
+             .where(FeedbackResponse.service_id == service_id, FeedbackResponse.comment != "")
+             .order_by(FeedbackResponse.id.desc()).limit(limit).offset(offset))
+    return [{"id": r.id, "text": r.comment, "rating": r.rating, "task_done": r.task_done,
+             "sentiment": r.sentiment_label, "lang": r.lang, "week": r.received_week.isoformat(),
+             "iteration_number": r.number} for r in db.session.execute(query)]

@@ -50,6 +50,7 @@ def load(password: str | None = None) -> DemoSummary:
     if db.session.scalar(select(Department).where(Department.code == content.DEPARTMENTS[0][0])) is not None:
         added = _panel()  # a demo loaded before the panel existed gains it once
         survey_demo.load()  # a database loaded before surveys existed gets the demo survey once
+        _live_feedback(_demo_services())  # a demo loaded before live feedback existed gets its answers
         db.session.commit()
         return DemoSummary(created=added, password=None, counts=_counts())
     rng = random.Random(SEED)
@@ -60,6 +61,7 @@ def load(password: str | None = None) -> DemoSummary:
         for iteration in service.iterations:
             _residents(rng, service_key, service, iteration)
     _findings(services)
+    _live_feedback(services)
     _open_demo_session(next(iter(services.values())))
     db.session.flush()
     _panel()
@@ -122,6 +124,41 @@ def _catalog() -> dict[str, Service]:
             db.session.flush()
         services[spec["key"]] = service
     return services
+
+
+def _demo_services() -> dict[str, Service]:
+    """The demo's services by key (found by name, as the demo made them)."""
+    by_name = {s.name_ja: s for s in db.session.scalars(select(Service))}
+    return {spec["key"]: by_name[spec["name_ja"]] for spec in content.SERVICES if spec["name_ja"] in by_name}
+
+
+def _live_feedback(services: dict[str, Service]) -> bool:
+    """Answers to the live-service feedback form of two services, through the same service residents' answers go
+    through (scrubbed, scored, counted), each dated inside its iteration's time. Nothing when already there."""
+    from civictest.models import FeedbackResponse
+    from civictest.services.feedback import record_feedback
+
+    chosen = [services[key] for key in content.FEEDBACK if key in services]
+    if not chosen or db.session.scalar(select(FeedbackResponse.id).where(
+            FeedbackResponse.service_id.in_([s.id for s in chosen])).limit(1)) is not None:
+        return False
+    from civictest.services.feedback import today_in_tokyo
+
+    rng, today = random.Random(SEED + 16), today_in_tokyo()
+    for key, service in zip(content.FEEDBACK, chosen):
+        for iteration, weights in zip(service.iterations, content.FEEDBACK[key]):
+            if iteration.starts_on > today:
+                continue
+            span = min(364, (today - iteration.starts_on).days)  # while it was the live version, never ahead
+            for index in range(content.FEEDBACK_ANSWERS_PER_ITERATION):
+                rating = rng.choices((1, 2, 3, 4, 5), weights)[0]
+                done = rng.choice(("yes", "yes", "partly", "no", None) if rating < 3 else ("yes", "yes", "yes", "partly", None))
+                comment = rng.choice(content.FEEDBACK_COMMENTS[rating]) if rng.random() < 0.3 else ""
+                day = iteration.starts_on + timedelta(days=span * index // content.FEEDBACK_ANSWERS_PER_ITERATION)
+                record_feedback(service, rating=rating, task_done=done, comment=comment,
+                                lang="en" if comment.isascii() and comment else "ja", today=day)
+    db.session.flush()
+    return True
 
 
 def _staff(services: dict[str, Service], password: str) -> None:

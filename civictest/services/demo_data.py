@@ -169,3 +169,19 @@ STAFF = [
     ("owner@example.jp", "product_owner", "プロダクトオーナー", ["childcare", "sodai"]),
     ("facilitator@example.jp", "facilitator", "ファシリテーター", ["childcare"]),
 ]
+
+
+# Live-service feedback (the form on the live service's own site): per service, the chance of each rating 1..5
+# in each iteration, and comments residents leave (some in English). Childcare's upload fix shows; sodai stays.
+FEEDBACK_ANSWERS_PER_ITERATION = 60
+FEEDBACK = {
+    "childcare": [(0.14, 0.20, 0.22, 0.30, 0.14), (0.10, 0.18, 0.22, 0.34, 0.16), (0.05, 0.08, 0.17, 0.42, 0.28)],
+    "sodai": [(0.06, 0.10, 0.22, 0.40, 0.22), (0.05, 0.10, 0.23, 0.40, 0.22), (0.06, 0.09, 0.22, 0.41, 0.22)],
+}
+FEEDBACK_COMMENTS = {
+    1: ["書類のアップロードが何度やってもできませんでした。", "どこから申し込むのか分からず、電話で聞きました。"],
+    2: ["入力項目が多くて途中で疲れました。", "スマートフォンだと文字が小さくて読みにくいです。"],
+    3: ["普通に使えましたが、もう少し説明がほしいです。", "The English page was hard to find."],
+    4: ["思ったより早く終わりました。", "写真をそのまま送れるのが便利でした。"],
+    5: ["窓口に行かずに済んで助かりました。ありがとうございます。", "Very easy, thank you!"],
+}

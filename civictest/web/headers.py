@@ -2,12 +2,15 @@
 no-store caching for the staff and participant pages."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, current_app, request
 
-CSP = (
+CSP_BASE = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    "object-src 'none'; base-uri 'none'; form-action 'self'; "
 )
+CSP = CSP_BASE + "frame-ancestors 'none'"
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -15,7 +18,14 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-NO_STORE_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/participate", "/surveys", "/respond")
+NO_STORE_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/participate", "/surveys", "/respond", "/feedback")
+# The only pages another site may frame: endpoint -> a function of the URL's arguments giving the origins
+# allowed as frame-ancestors (none: framing stays denied). Registered by the blueprint that owns the page.
+FRAMEABLE: dict[str, Callable[[dict], list[str]]] = {}
+
+
+def allow_framing(endpoint: str, origins_for: Callable[[dict], list[str]]) -> None:
+    FRAMEABLE[endpoint] = origins_for
 
 
 def register(app: Flask) -> None:
@@ -27,6 +37,11 @@ def add_security_headers(response):  # noqa: ANN001, ANN201
     missing header, so the names present are read once instead)."""
     present = {name.lower() for name in response.headers.keys()}
     wanted = dict(SECURITY_HEADERS)
+    framing = FRAMEABLE.get(request.endpoint or "")
+    origins = framing(request.view_args or {}) if framing else []
+    if origins:  # this page may sit in an iframe on these sites (any answer of it, a 429 or a 400 included)
+        wanted["Content-Security-Policy"] = CSP_BASE + "frame-ancestors " + " ".join(["'self'", *origins])
+        del wanted["X-Frame-Options"]  # it cannot name origins; CSP frame-ancestors replaces it
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.path.startswith(NO_STORE_PREFIXES):

@@ -10,6 +10,9 @@ TRANSLATIONS_DIR = "translations"
 
 
 API_PREFIX = "/api/"
+# Pages that may sit in an iframe on another site, where the session cookie is a third-party cookie that the
+# browser may block: the language comes from ?lang= (carried in every link and form) and nothing is remembered.
+STATELESS_PREFIXES = ("/feedback/",)
 
 
 def select_locale() -> str:
@@ -21,6 +24,8 @@ def select_locale() -> str:
         if asked in supported:
             return asked
         return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith(STATELESS_PREFIXES):
+        return asked if asked in supported else current_app.config["BABEL_DEFAULT_LOCALE"]
     if asked in supported:
         session["lang"] = asked
         return asked

@@ -28,7 +28,7 @@ def bearer(user) -> dict:  # noqa: ANN001
 def urls(service) -> list[str]:  # noqa: ANN001
     iteration, later = service.iterations[0].id, service.iterations[-1].id
     return [f"/api/v1/iterations/{iteration}/report", f"/api/v1/iterations/{iteration}/segments",
-            f"/api/v1/services/{service.id}/trend",
+            f"/api/v1/services/{service.id}/trend", f"/api/v1/services/{service.id}/feedback",
             f"/api/v1/services/{service.id}/compare?base={iteration}&candidate={later}",
             f"/api/v1/iterations/{later}/dashboard", f"/api/v1/iterations/{iteration}/areas"]
 

@@ -84,8 +84,12 @@ def _validator(document: dict, path: str, status: str = "200") -> Draft202012Val
 def test_every_payload_of_a_known_service_fits_its_schema(client, world):
     from civictest.services import catalog
 
+    from civictest.services.feedback import record_feedback
+
     service = world["a"]
     second = catalog.create_iteration(service, "第2版")
+    db.session.commit()
+    record_feedback(service, rating=4, task_done="yes", comment="", lang="ja")  # a live-feedback answer
     db.session.commit()
     first = service.iterations[0].id
     headers = bearer(world["admin"])
@@ -96,6 +100,7 @@ def test_every_payload_of_a_known_service_fits_its_schema(client, world):
              "/api/v1/iterations/{iteration_id}/dashboard": f"/api/v1/iterations/{second.id}/dashboard",
              "/api/v1/iterations/{iteration_id}/areas": f"/api/v1/iterations/{first}/areas",
              "/api/v1/services/{service_id}/trend": f"/api/v1/services/{service.id}/trend",
+             "/api/v1/services/{service_id}/feedback": f"/api/v1/services/{service.id}/feedback",
              "/api/v1/services/{service_id}/compare":
                  f"/api/v1/services/{service.id}/compare?base={first}&candidate={second.id}"}
     for template, url in calls.items():

@@ -14,7 +14,7 @@ from civictest.models import Finding, Participant, User
 ROLES = ["anonymous", "resident", "facilitator", "other_team", "service_team", "product_owner", "admin"]
 # Who may use each blueprint (None: everyone, no login needed).
 BLUEPRINT_ROLES = {
-    "public": None, "site": None, "participate": None, "panel": None, "static": None,
+    "public": None, "site": None, "participate": None, "panel": None, "static": None, "feedback": None,
     "auth": None,
     "manage": {"service_team", "admin"},
     "review": {"service_team", "admin"},
