@@ -1,6 +1,6 @@
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from civictest.extensions import db
 from civictest.models import Service
@@ -33,6 +33,14 @@ def join_by_code():
 @login_required
 def staff_home():
     return redirect(url_for(STAFF_START_PAGES.get(current_user.role, "public.home")))
+
+
+@bp.route("/fixes")
+def fixes_index():
+    """Every service that publishes its 「いただいた声と改善」 page (linked from home, thanks and closed sessions)."""
+    services = db.session.scalars(select(Service).where(Service.publish_fixes.is_(True))
+                                  .order_by(Service.id)).all()
+    return render_template("public/fixes_index.html", services=services)
 
 
 @bp.route("/services/<int:service_id>/fixes")
