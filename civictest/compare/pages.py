@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from civictest import dashboards
+from civictest import dashboards, instruments
 from civictest.models import Iteration, Service
 from civictest.reporting.figures import Figures
 from civictest.services.errors import NotFound
@@ -79,8 +79,15 @@ def dashboard(iteration: Iteration, base_id: int | None = None, segment_task: in
         [{"id": i.id, "number": i.number, "label": i.label} for i in iteration.service.iterations
          if i.id != iteration.id], _)
     page.update(service=iteration.service, iteration=iteration, base=base, report=current, base_report=before,
-                themes=numbers["themes"], k=_k(), validity=numbers["validity"])
+                themes=numbers["themes"], k=_k(), validity=numbers["validity"],
+                questionnaire_wording=questionnaire_wording(iteration.study.questionnaire))
     return page
+
+
+def questionnaire_wording(kind: str) -> str:
+    """The methods note's sentence on which questionnaire wording residents answered (instruments.json)."""
+    data = instruments.instrument(kind)
+    return data.get(f"wording_{lang()}") or data.get("wording_ja") or data.get("instrument_id", kind)
 
 
 def printable(iteration: Iteration, base_id: int | None = None, segment_task: int | None = None) -> dict:

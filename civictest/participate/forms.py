@@ -1,4 +1,5 @@
 """Resident forms: every question has a visible label, optional ones say so, errors are in plain words."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
@@ -90,7 +91,10 @@ def questionnaire_form(kind: str, items: list[str], formdata=None) -> CivicForm:
         key = _hidden_field()
 
     for number, text in enumerate(items, 1):
+        # One message per item that names it (built per request, in the page language): the error summary
+        # then lists which questions are left, not the same sentence ten times.
+        message = _("%(number)s.「%(text)s」に答えてください", number=number, text=text)
         field = RadioField(text, choices=[(str(i), str(i)) for i in range(1, points + 1)],
-                           validators=[InputRequired(_l("すべての項目に答えてください"))])
+                           validators=[InputRequired(message)])
         setattr(QuestionnaireForm, f"item{number}", field)
     return QuestionnaireForm(formdata=formdata) if formdata is not None else QuestionnaireForm()
