@@ -2,7 +2,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from civictest.services.comments import MAX_COMMENT_LENGTH
 from civictest.web.forms import CivicForm
@@ -57,6 +57,13 @@ class ProfileForm(CivicForm):
     assistive_consent = BooleanField(_l("支援技術の利用について答えることに同意します（任意）"))
     assistive_technology = RadioField(_l("使っている支援技術"), choices=ASSISTIVE_CHOICES, default="",
                                       validators=[Optional()])
+
+    def validate_assistive_technology(self, field) -> None:  # noqa: ANN001
+        """要配慮個人情報: an answer without its own consent is refused (and nothing of the page is stored),
+        not silently dropped, so the resident knows it would not have been kept."""
+        if field.data and not self.assistive_consent.data:
+            raise ValidationError(_l("支援技術について答えるには、上の同意のチェックを入れてください。"
+                                     "答えたくないときは「答えない」を選んでください。"))
 
 
 class TaskAnswerForm(CivicForm):
