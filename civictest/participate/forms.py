@@ -85,8 +85,12 @@ class FinishForm(CivicForm):
 
 
 class WithdrawForm(ReceiptForm):
-    confirm = BooleanField(_l("参加を取り消し、回答とご意見を削除することに同意します"),
-                           validators=[InputRequired(_l("取り消すには、確認のチェックを入れてください"))])
+    """Two pages: the receipt code, then a confirmation page (what is deleted, a warning button, a way back).
+    Withdrawing needs the confirmation box ticked; without it the confirmation page is shown (again)."""
+    confirm = BooleanField(_l("参加を取り消し、回答とご意見を削除することに同意します"))
+    stage = _hidden_field()
+
+    CONFIRM_MISSING = _l("取り消すには、確認のチェックを入れてください")
 
 
 def questionnaire_form(kind: str, items: list[str], formdata=None) -> CivicForm:  # noqa: ANN001

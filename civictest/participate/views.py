@@ -220,10 +220,15 @@ def withdraw():
     form = WithdrawForm()
     if form.validate_on_submit():
         person = participation.by_receipt_code(form.receipt_code.data)
-        if person is not None:
+        if person is not None and form.confirm.data:
             participation.withdraw(person)
             session.pop(SESSION_KEY, None)
             return render_template("participate/withdrawn.html")
+        if person is not None:  # the code is right: confirm first, on its own page with a warning button
+            if form.stage.data == "confirm":
+                form.confirm.errors.append(str(WithdrawForm.CONFIRM_MISSING))
+            form.stage.data = "confirm"
+            return render_template("participate/withdraw_confirm.html", form=form), _status(form)
         form.receipt_code.errors.append(_not_found_message())
     return render_template("participate/withdraw.html", form=form), _status(form)
 
