@@ -8,6 +8,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from civictest.models.catalog import QUESTIONNAIRES
+from civictest.manage.labels import ROLE
 from civictest.models.staff import ROLES
 from civictest.web.forms import CivicForm
 from civictest.web.urls import is_web_url
@@ -92,7 +93,7 @@ class UserForm(CivicForm):
     email = EmailField(_l("メールアドレス"), filters=[_strip], validators=[required, Length(max=254),
                        Email(_l("メールアドレスの形式で入力してください"))])
     display_name = StringField(_l("表示名"), validators=[Optional(), Length(max=100), _no_nul])
-    role = SelectField(_l("役割"), choices=[(r, r) for r in ROLES])
+    role = SelectField(_l("役割"), choices=[(r, ROLE[r]) for r in ROLES])
     service_ids = MultiCheckboxField(_l("担当サービス"), coerce=int)
     active = BooleanField(_l("有効"), default=True)
     password = PasswordField(_l("新しいパスワード（12文字以上、変更しない場合は空欄）"), validators=[Optional(), Length(min=12, max=256)])

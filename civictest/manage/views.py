@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from civictest.extensions import db
 from civictest.manage import bp
+from civictest.manage.labels import template_globals
 from civictest.manage.forms import (
     DepartmentForm, IterationForm, ServiceForm, SessionForm, StudyForm, TaskForm, UserForm,
 )
@@ -14,6 +15,11 @@ from civictest.models import AuditEvent, Department, Iteration, Service, Task, T
 from civictest.security import audit, get_visible_or_404, services_for
 from civictest.services import accounts, catalog, publication
 from civictest.services.errors import Conflict, DomainError
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return template_globals()
 
 
 def _admin_only() -> None:
