@@ -199,6 +199,7 @@ def edit_session(iteration_id: int | None = None, session_id: int | None = None)
     form = SessionForm(obj=test_session or TestSession(capacity=50, is_open=True))
     if form.validate_on_submit():
         test_session = test_session or catalog.create_session(study)
+        del form.venue_postal_code  # only used to fill the municipality code
         form.populate_obj(test_session)
         test_session.venue_municipality_code = test_session.venue_municipality_code or None
         return _saved(test_session, "session_saved", url_for("manage.iteration", iteration_id=study.iteration_id))
