@@ -1,4 +1,4 @@
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
@@ -50,6 +50,21 @@ def you_said_we_did(service_id: int):
     if service is None or not service.publish_fixes:
         abort(404)
     return render_template("public/fixes.html", service=service, fixes=published_fixes(service))
+
+
+@bp.route("/robots.txt")
+def robots_txt():
+    """Search engines may list the public pages (home, open data, "you said, we did"), nothing else."""
+    from civictest.web.headers import NOINDEX_PREFIXES
+
+    lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in NOINDEX_PREFIXES), ""]
+    return current_app.response_class("\n".join(lines), mimetype="text/plain")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: the same icon as the pages' <link rel="icon">."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.route("/healthz")

@@ -16,6 +16,14 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 NO_STORE_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/participate")
+# Pages no search engine should list: staff pages, the sign-in page and residents' own steps (robots.txt asks
+# the same; the header also covers crawlers that ignore robots.txt but honour noindex).
+NOINDEX_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/auth", "/staff", "/participate",
+                    "/resume", "/withdraw", "/join/")
+
+
+def noindex(path: str) -> bool:
+    return path.startswith(NOINDEX_PREFIXES)
 
 
 def register(app: Flask) -> None:
@@ -31,5 +39,7 @@ def add_security_headers(response):  # noqa: ANN001, ANN201
         wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.path.startswith(NO_STORE_PREFIXES):
         wanted["Cache-Control"] = "no-store"
+    if noindex(request.path):
+        wanted["X-Robots-Tag"] = "noindex, nofollow"
     response.headers.extend((name, value) for name, value in wanted.items() if name.lower() not in present)
     return response

@@ -36,6 +36,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["ja"] = ja
+    from civictest.web.headers import noindex
+
+    app.jinja_env.globals["noindex"] = noindex
     app.jinja_env.globals["localized_ja"] = localized_ja
     register_template_globals(app)
 
