@@ -1,5 +1,5 @@
 """The resident's path: join -> consent -> profile -> one task per page -> questionnaire -> thanks."""
-from flask import abort, make_response, redirect, render_template, request, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
 from civictest import consent as consent_text
@@ -208,7 +208,10 @@ def resume():
         person = participation.by_receipt_code(form.receipt_code.data)
         if person is not None and not person.withdrawn:
             session[SESSION_KEY] = person.public_id
-            return _go_to(participation.next_step(person))
+            step = participation.next_step(person)
+            if step.name == "thanks":  # said, not silently shown: there is nothing left to answer
+                flash(_finished_message(), "info")
+            return _go_to(step)
         form.receipt_code.errors.append(_not_found_message())
     return render_template("participate/resume.html", form=form), _status(form)
 
@@ -231,6 +234,12 @@ def withdraw():
             return render_template("participate/withdraw_confirm.html", form=form), _status(form)
         form.receipt_code.errors.append(_not_found_message())
     return render_template("participate/withdraw.html", form=form), _status(form)
+
+
+def _finished_message() -> str:
+    from flask_babel import gettext as _
+
+    return _("この受付番号のテストは、すでに最後まで回答済みです。ご協力ありがとうございました。")
 
 
 def _not_found_message() -> str:
