@@ -75,10 +75,14 @@ class StatusForm(CivicForm):
     verified_in_id = SelectField(_l("効果を確認した版"), coerce=_optional_int, validate_choice=False,
                                  validators=[Optional()])
 
-    def fill(self, moves: tuple, iterations: list) -> "StatusForm":
+    def fill(self, moves: tuple, iterations: list, fixed_in=None) -> "StatusForm":  # noqa: ANN001
+        """The status moves allowed now; a fix is verified in a version after the one it was fixed in, so only
+        those are offered (the service refuses any other with a message)."""
         self.status.choices = [(status, STATUS[status]) for status in moves]
-        choices = [("", _("選んでください"))] + _iteration_choices(iterations)
-        self.fixed_in_id.choices = self.verified_in_id.choices = choices
+        empty = [("", _("選んでください"))]
+        self.fixed_in_id.choices = empty + _iteration_choices(iterations)
+        later = [i for i in iterations if fixed_in is None or i.number > fixed_in.number]
+        self.verified_in_id.choices = empty + _iteration_choices(later)
         return self
 
 
