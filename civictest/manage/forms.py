@@ -46,7 +46,8 @@ class DepartmentForm(CivicForm):
 
 
 class ServiceForm(CivicForm):
-    department_id = SelectField(_l("担当部局"), coerce=int, validators=[required])
+    department_id = SelectField(_l("担当部局"), coerce=lambda v: None if v in (None, "", "None") else int(v),
+                                validators=[DataRequired(_l("担当部局を選んでください"))])
     name_ja = StringField(_l("サービス名（日本語）"), validators=[required, Length(max=200), _no_nul])
     name_en = StringField(_l("サービス名（英語）"), validators=[Optional(), Length(max=200), _no_nul])
     url = URLField(_l("サービスのURL"), filters=[_strip], validators=[Optional(), Length(max=500), _web_url])

@@ -59,7 +59,9 @@ def edit_department(department_id: int | None = None):
 
 def _service_form(service: Service) -> ServiceForm:
     form = ServiceForm(obj=service)
-    form.department_id.choices = [(d.id, d.name_ja) for d in db.session.scalars(select(Department).order_by(Department.id))]
+    # A required select starts with an empty choice (HTML: a required select's first option is a placeholder).
+    form.department_id.choices = [("", _("選んでください"))] + [
+        (d.id, d.name_ja) for d in db.session.scalars(select(Department).order_by(Department.id))]
     return form
 
 
@@ -87,7 +89,7 @@ def edit_service(service_id: int):
     service = get_visible_or_404(Service, service_id, lambda s: s.id)
     form = _service_form(service)
     if current_user.role != "admin":
-        form.department_id.choices = [(service.department_id, service.department.name_ja)]
+        form.department_id.choices = [("", _("選んでください")), (service.department_id, service.department.name_ja)]
     if form.validate_on_submit():
         form.populate_obj(service)
         return _saved(service, "service_saved", url_for("manage.service", service_id=service.id))

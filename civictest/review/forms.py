@@ -41,7 +41,7 @@ class FindingForm(CivicForm):
     title = StringField(_l("件名"), validators=[DataRequired(_l("件名を入力してください")), Length(max=200), _no_nul])
     description = TextAreaField(_l("説明"), validators=[Optional(), Length(max=10000), _no_nul])
     severity = RadioField(_l("重要度"), coerce=int, validators=[DataRequired(_l("重要度を選んでください"))])
-    found_in_id = SelectField(_l("発見した版"), coerce=int, validators=[DataRequired(_l("発見した版を選んでください"))])
+    found_in_id = SelectField(_l("発見した版"), coerce=_optional_int, validators=[DataRequired(_l("発見した版を選んでください"))])
     task_ids = MultiCheckboxField(_l("影響するタスク"), coerce=int)
     owner_id = SelectField(_l("担当者"), coerce=_optional_int, validators=[Optional()])
     public_summary_ja = TextAreaField(_l("公開用の要約（日本語）"), validators=[Optional(), Length(max=2000), _no_nul])
@@ -54,7 +54,7 @@ class FindingForm(CivicForm):
     def fill(self, iterations: list, tasks: list, owners: list, localized) -> "FindingForm":  # noqa: ANN001
         """Choices for this service; the severity choices carry their meaning so nobody has to guess."""
         self.severity.choices = [(level, f"{level} {word}: {meaning}") for level, (word, meaning) in SEVERITY.items()]
-        self.found_in_id.choices = _iteration_choices(iterations)
+        self.found_in_id.choices = [("", _("選んでください"))] + _iteration_choices(iterations)
         self.task_ids.choices = [(task.id, localized(task, "title")) for task in tasks]
         self.owner_id.choices = [("", _("未定"))] + [option(u.id, u.display_name or u.email) for u in owners]
         for field in (self.title, self.description):

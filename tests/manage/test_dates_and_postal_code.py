@@ -42,3 +42,13 @@ def test_an_unknown_or_contradicting_postal_code_is_explained(client, ctx):
     other = post_form(client, url, _session_form(venue_postal_code="160-0023", venue_municipality_code="131016"))
     assert other.status_code == 400 and "131041" in other.get_data(as_text=True)
     assert db.session.query(TestSession).count() == 0
+
+
+def test_required_selects_start_empty_and_an_empty_choice_is_explained(client, ctx):
+    make_service()
+    login(client, make_user("admin"))
+    page = client.get("/manage/services/new").get_data(as_text=True)
+    select = page.split('name="department_id"')[1].split("</select>")[0]
+    assert 'value="">' in select.split("<option", 2)[1].split("</option>")[0], select[:200]
+    response = post_form(client, "/manage/services/new", {"department_id": "", "name_ja": "新サービス"})
+    assert response.status_code == 400 and "担当部局を選んでください" in response.get_data(as_text=True)
