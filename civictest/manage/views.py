@@ -8,6 +8,7 @@ from sqlalchemy import select
 from civictest.extensions import db
 from civictest.manage import bp
 from civictest.manage.labels import template_globals
+from civictest.review.forms import option
 from civictest.manage.forms import (
     DepartmentForm, IterationForm, ServiceForm, SessionForm, StudyForm, TaskForm, UserForm,
 )
@@ -61,7 +62,7 @@ def _service_form(service: Service) -> ServiceForm:
     form = ServiceForm(obj=service)
     # A required select starts with an empty choice (HTML: a required select's first option is a placeholder).
     form.department_id.choices = [("", _("選んでください"))] + [
-        (d.id, d.name_ja) for d in db.session.scalars(select(Department).order_by(Department.id))]
+        option(d.id, d.name_ja) for d in db.session.scalars(select(Department).order_by(Department.id))]
     return form
 
 
@@ -89,7 +90,7 @@ def edit_service(service_id: int):
     service = get_visible_or_404(Service, service_id, lambda s: s.id)
     form = _service_form(service)
     if current_user.role != "admin":
-        form.department_id.choices = [("", _("選んでください")), (service.department_id, service.department.name_ja)]
+        form.department_id.choices = [("", _("選んでください")), option(service.department_id, service.department.name_ja)]
     if form.validate_on_submit():
         form.populate_obj(service)
         return _saved(service, "service_saved", url_for("manage.service", service_id=service.id))
@@ -227,7 +228,7 @@ def edit_user(user_id: int | None = None):
     _admin_only()
     user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user, service_ids=[s.id for s in user.services] if user else [])
-    form.service_ids.choices = [(s.id, s.name_ja) for s in services_for(current_user)]
+    form.service_ids.choices = [(s.id, s.name_ja) for s in services_for(current_user)]  # labels: lang in the macro
     if form.validate_on_submit():
         try:
             user = accounts.save_user(user, form.data)

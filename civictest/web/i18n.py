@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["noindex"] = noindex
     app.jinja_env.globals["localized_ja"] = localized_ja
+    app.jinja_env.globals["needs_ja"] = needs_ja
     register_template_globals(app)
 
 
@@ -64,6 +65,17 @@ def ja(text: object) -> Markup | str:
     if str(get_locale() or "ja") != "ja" and JAPANESE.search(value):
         return Markup('<span lang="ja">%s</span>') % value
     return value
+
+
+def needs_ja(text: object) -> bool:
+    """Japanese text on a page that is not Japanese: its element wants lang="ja"."""
+    from flask_babel import get_locale
+
+    return str(get_locale() or "ja") != "ja" and bool(JAPANESE.search(str(text or "")))
+
+
+def option_label_attrs(text: object) -> dict:
+    return {"lang": "ja"} if needs_ja(text) else {}
 
 
 def localized_ja(obj: object, field: str) -> Markup | str:
