@@ -8,7 +8,7 @@ from sqlalchemy import select
 from civictest.extensions import db
 from civictest.manage import bp
 from civictest.manage.labels import template_globals
-from civictest.review.forms import option
+from civictest.web.forms import option
 from civictest.manage.forms import (
     DepartmentForm, IterationForm, ServiceForm, SessionForm, StudyForm, TaskForm, UserForm,
 )
