@@ -12,7 +12,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 AXE_SOURCE = TESTS / "vendor" / "axe.min.js"
-SCREENSHOT_DIR = TESTS / "artifacts" / "screenshots"
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR") or TESTS / "artifacts" / "screenshots")  # README: Development
 DEMO_PASSWORD = "demo-password-2026"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

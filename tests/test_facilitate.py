@@ -87,3 +87,38 @@ def test_product_owners_and_anonymous_cannot_facilitate(client, in_person):
     assert client.get("/facilitate/").status_code == 302
     login(client, make_user("product_owner", [service]))
     assert client.get("/facilitate/").status_code == 403
+
+
+def test_board_names_task_columns_shows_elapsed_time_and_refreshes(client, app, in_person):
+    from datetime import timedelta
+
+    from civictest.models.base import utcnow
+
+    service, test_session = in_person
+    person = _resident_answers_task_one(app)
+    person.consented_at = utcnow() - timedelta(minutes=12, seconds=30)
+    db.session.commit()
+    login(client, make_user("facilitator", [service]))
+    html = client.get(f"/facilitate/sessions/{test_session.id}").get_data(as_text=True)
+    assert '<th scope="col">タスク 1: タスク1</th>' in html and '<th scope="col">タスク 2: タスク2</th>' in html
+    assert "経過時間" in html and ">12分<" in html
+    assert f'href="/facilitate/sessions/{test_session.id}">最新の状態に更新' in html and "時点の状態" in html
+    assert 'data-auto-refresh="10"' in html and "js/facilitate.js" in html
+    english = client.get(f"/facilitate/sessions/{test_session.id}?lang=en").get_data(as_text=True)
+    assert "Task 1: Task 1" in english and "12 min" in english
+
+
+def test_observer_options_describe_the_resident_and_the_page_has_unique_ids(client, app, in_person):
+    import re
+
+    service, test_session = in_person
+    person = _resident_answers_task_one(app)
+    login(client, make_user("facilitator", [service]))
+    url = f"/facilitate/sessions/{test_session.id}/participants/{person.id}/tasks/1"
+    html = client.get(url).get_data(as_text=True)
+    assert "参加者が完了した" in html and "参加者が途中でやめた" in html and ">できた<" not in html
+    assert "参加者本人の回答: できた" in html  # the resident's own answer as words, not the code "success"
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    english = client.get(url + "?lang=en").get_data(as_text=True)
+    assert "The participant completed it" in english and "I did it" not in english.split("<form", 2)[-1]

@@ -135,7 +135,8 @@ def schemas() -> dict[str, dict]:
             "comparison": _null(_ref("CompareRates")), "agreement": _ref("Rate"), "unscored": INT,
             "consistent": BOOL}),
         "Theme": _obj({"phrase": STR, "lang": NSTR, "count": INT, "negative_share": NUM,
-                       "examples": {"type": "array", "items": STR}}, ["phrase", "count"]),
+                       "examples": {"type": "array", "items": STR},
+                       "also": {"type": "array", "items": STR}}, ["phrase", "count"]),
         "Dashboard": _obj({
             "iteration": INT, "base": NINT,
             "history": {"type": "array", "items": _obj({"id": INT, "number": INT, "label": STR,

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from civictest import dashboards
+from civictest import dashboards, instruments
 from civictest.models import Iteration, Service
 from civictest.reporting.figures import Figures
 from civictest.services.errors import NotFound
@@ -84,7 +84,8 @@ def dashboard(iteration: Iteration, base_id: int | None = None, segment_task: in
          if i.id != iteration.id], _)
     page.update(service=iteration.service, iteration=iteration, base=base, report=current, base_report=before,
                 themes=numbers["themes"], k=_k(), validity=numbers["validity"],
-                feedback=_feedback_block(numbers["feedback"]))
+                feedback=_feedback_block(numbers["feedback"]),
+                questionnaire_wording=questionnaire_wording(iteration.study.questionnaire))
     return page
 
 
@@ -108,6 +109,12 @@ def service_feedback(service: Service, page: int = 1) -> dict:
             "page": page, "more": len(comments) > COMMENTS_PER_PAGE, "live": live_iteration(service),
             "total": sum(p["n"] for p in points),
             "form_url": tokens.form_url(service.id)}
+
+
+def questionnaire_wording(kind: str) -> str:
+    """The methods note's sentence on which questionnaire wording residents answered (instruments.json)."""
+    data = instruments.instrument(kind)
+    return data.get(f"wording_{lang()}") or data.get("wording_ja") or data.get("instrument_id", kind)
 
 
 def printable(iteration: Iteration, base_id: int | None = None, segment_task: int | None = None) -> dict:

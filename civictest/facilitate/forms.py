@@ -2,14 +2,21 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from civictest.participate.forms import OUTCOME_CHOICES
 from civictest.web.forms import CivicForm
 
+# What the facilitator saw, in the third person (the resident's own form says 「できた」, "I did it").
+OBSERVED_OUTCOME_CHOICES = [
+    ("success", _l("参加者が完了した")),
+    ("partial", _l("参加者が苦労したが完了した")),
+    ("failure", _l("参加者が完了できなかった")),
+    ("abandoned", _l("参加者が途中でやめた")),
+    ("not_attempted", _l("実施しなかった（機器の不具合など）")),
+]
 ASSISTANCE_CHOICES = [("none", _l("なし")), ("hint", _l("ヒントを出した")), ("took_over", _l("代わりに操作した"))]
 
 
 class ObservationForm(CivicForm):
-    outcome = RadioField(_l("観察した結果"), choices=OUTCOME_CHOICES + [("not_attempted", _l("実施しなかった（機器の不具合など）"))],
+    outcome = RadioField(_l("観察した結果"), choices=OBSERVED_OUTCOME_CHOICES,
                          validators=[InputRequired(_l("結果を選んでください"))])
     assistance = RadioField(_l("支援"), choices=ASSISTANCE_CHOICES, default="none", validators=[Optional()])
     notes = TextAreaField(_l("メモ・発言の記録（任意）"), validators=[Optional(), Length(max=2000, message=_l("メモは2,000文字以内で入力してください"))])

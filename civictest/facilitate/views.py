@@ -1,11 +1,14 @@
 """Thin views for facilitators; observations are stored beside the resident's own answer, never over it."""
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from civictest.facilitate import bp
-from civictest.facilitate.forms import ObservationForm, TimerForm
+from civictest.facilitate.forms import OBSERVED_OUTCOME_CHOICES, ObservationForm, TimerForm
+from civictest.participate.forms import OUTCOME_CHOICES
 from civictest.models import Participant, TestSession
+from civictest.models.base import utcnow
 from civictest.participate import tickets
 from civictest.security import get_visible_or_404
 from civictest.services import facilitation, participation
@@ -27,11 +30,20 @@ def index():
     return render_template("facilitate/index.html", sessions=facilitation.sessions_for(current_user))
 
 
+@bp.context_processor
+def _labels() -> dict:
+    return {"OUTCOME": dict(OUTCOME_CHOICES), "OBSERVED": dict(OBSERVED_OUTCOME_CHOICES)}
+
+
+REFRESH_SECONDS = 10  # with JavaScript the board reloads itself this often; without it, a link does
+
+
 @bp.route("/sessions/<int:session_id>")
 def session_board(session_id: int):
     test_session = _session_or_404(session_id)
     board = facilitation.board(test_session)
-    return render_template("facilitate/session.html", test_session=test_session, board=board)
+    return render_template("facilitate/session.html", test_session=test_session, board=board,
+                           refreshed_at=format_datetime(utcnow(), "HH:mm:ss"), refresh_seconds=REFRESH_SECONDS)
 
 
 @bp.route("/sessions/<int:session_id>/participants/<int:participant_id>/tasks/<int:position>",

@@ -1,4 +1,5 @@
 """Authoring forms. Lengths match the columns so that nothing is cut silently."""
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import widgets
 from wtforms import (
@@ -8,6 +9,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from civictest.models.catalog import QUESTIONNAIRES
+from civictest.manage.labels import ROLE
 from civictest.models.staff import ROLES
 from civictest.web.forms import CivicForm
 from civictest.web.urls import is_web_url
@@ -44,7 +46,8 @@ class DepartmentForm(CivicForm):
 
 
 class ServiceForm(CivicForm):
-    department_id = SelectField(_l("担当部局"), coerce=int, validators=[required])
+    department_id = SelectField(_l("担当部局"), coerce=lambda v: None if v in (None, "", "None") else int(v),
+                                validators=[DataRequired(_l("担当部局を選んでください"))])
     name_ja = StringField(_l("サービス名（日本語）"), validators=[required, Length(max=200), _no_nul])
     name_en = StringField(_l("サービス名（英語）"), validators=[Optional(), Length(max=200), _no_nul])
     url = URLField(_l("サービスのURL"), filters=[_strip], validators=[Optional(), Length(max=500), _web_url])
@@ -69,6 +72,10 @@ class IterationForm(CivicForm):
     change_notes = TextAreaField(_l("前の版からの変更点"), validators=[Optional(), Length(max=10000), _no_nul])
     published = BooleanField(_l("結果をオープンデータとして公開する"))
 
+    def validate_ends_on(self, field) -> None:  # noqa: ANN001
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("終了日は開始日と同じ日か、それより後の日にしてください"))
+
 
 class StudyForm(CivicForm):
     questionnaire = SelectField(_l("アンケート"), choices=[(q, q.upper().replace("_", "-")) for q in QUESTIONNAIRES])
@@ -81,18 +88,35 @@ class SessionForm(CivicForm):
     mode = SelectField(_l("実施形態"), choices=[("remote", _l("オンライン")), ("in_person", _l("対面"))])
     venue_name = StringField(_l("会場名"), validators=[Optional(), Length(max=200), _no_nul])
     venue_address = StringField(_l("会場の住所"), validators=[Optional(), Length(max=300), _no_nul])
-    venue_municipality_code = StringField(_l("会場の市区町村コード（6桁）"), validators=[Optional(), Regexp(r"^\d{6}$", message=_l("6桁の数字で入力してください"))])
+    # Not stored: it fills the municipality code below (validated first, fields validate in this order).
+    venue_postal_code = StringField(_l("会場の郵便番号"), filters=[_strip], validators=[Optional(), Length(max=10)],
+                                    description=_l("入力すると、市区町村コードを自動で入れます（例: 160-0023）"))
+    venue_municipality_code = StringField(_l("会場の市区町村コード（6桁）"), filters=[_strip], validators=[Optional(), Regexp(r"^\d{6}$", message=_l("6桁の数字で入力してください"))],
+                                          description=_l("郵便番号を入れた場合は空欄で構いません"))
     held_on = DateField(_l("実施日"), validators=[Optional()])
     capacity = IntegerField(_l("定員"), validators=[required, NumberRange(1, 10000)])
     is_open = BooleanField(_l("受付中"))
     excluded = BooleanField(_l("無効として集計から除外する"))
+
+    def validate_venue_postal_code(self, field) -> None:  # noqa: ANN001
+        from civictest.geo import municipality_for_postal_code
+
+        if not field.data:
+            return
+        code = municipality_for_postal_code(field.data)
+        if code is None:
+            raise ValidationError(_l("この郵便番号から市区町村を決められませんでした。市区町村コードを入力してください"))
+        typed = self.venue_municipality_code.data
+        if typed and typed != code:
+            raise ValidationError(gettext("郵便番号の市区町村（%(code)s）と市区町村コードが違います", code=code))
+        self.venue_municipality_code.data = code
 
 
 class UserForm(CivicForm):
     email = EmailField(_l("メールアドレス"), filters=[_strip], validators=[required, Length(max=254),
                        Email(_l("メールアドレスの形式で入力してください"))])
     display_name = StringField(_l("表示名"), validators=[Optional(), Length(max=100), _no_nul])
-    role = SelectField(_l("役割"), choices=[(r, r) for r in ROLES])
+    role = SelectField(_l("役割"), choices=[(r, ROLE[r]) for r in ROLES])
     service_ids = MultiCheckboxField(_l("担当サービス"), coerce=int)
     active = BooleanField(_l("有効"), default=True)
     password = PasswordField(_l("新しいパスワード（12文字以上、変更しない場合は空欄）"), validators=[Optional(), Length(min=12, max=256)])

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from civictest.auth import oidc
 from civictest.extensions import db
 from civictest.manage import bp
+from civictest.manage.labels import template_globals
+from civictest.web.forms import option
 from civictest.manage.forms import (
     DepartmentForm, IterationForm, ServiceForm, SessionForm, StudyForm, TaskForm, UserForm,
 )
@@ -16,6 +18,11 @@ from civictest.models import AuditEvent, Department, Iteration, Service, Task, T
 from civictest.security import audit, get_visible_or_404, services_for
 from civictest.services import accounts, catalog, publication, two_factor
 from civictest.services.errors import Conflict, DomainError
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return template_globals()
 
 
 def _admin_only() -> None:
@@ -55,7 +62,9 @@ def edit_department(department_id: int | None = None):
 
 def _service_form(service: Service) -> ServiceForm:
     form = ServiceForm(obj=service)
-    form.department_id.choices = [(d.id, d.name_ja) for d in db.session.scalars(select(Department).order_by(Department.id))]
+    # A required select starts with an empty choice (HTML: a required select's first option is a placeholder).
+    form.department_id.choices = [("", _("選んでください"))] + [
+        option(d.id, d.name_ja) for d in db.session.scalars(select(Department).order_by(Department.id))]
     return form
 
 
@@ -83,7 +92,7 @@ def edit_service(service_id: int):
     service = get_visible_or_404(Service, service_id, lambda s: s.id)
     form = _service_form(service)
     if current_user.role != "admin":
-        form.department_id.choices = [(service.department_id, service.department.name_ja)]
+        form.department_id.choices = [("", _("選んでください")), option(service.department_id, service.department.name_ja)]
     if form.validate_on_submit():
         form.populate_obj(service)
         return _saved(service, "service_saved", url_for("manage.service", service_id=service.id))
@@ -195,6 +204,7 @@ def edit_session(iteration_id: int | None = None, session_id: int | None = None)
     form = SessionForm(obj=test_session or TestSession(capacity=50, is_open=True))
     if form.validate_on_submit():
         test_session = test_session or catalog.create_session(study)
+        del form.venue_postal_code  # only used to fill the municipality code
         form.populate_obj(test_session)
         test_session.venue_municipality_code = test_session.venue_municipality_code or None
         return _saved(test_session, "session_saved", url_for("manage.iteration", iteration_id=study.iteration_id))
@@ -220,7 +230,7 @@ def edit_user(user_id: int | None = None):
     _admin_only()
     user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user, service_ids=[s.id for s in user.services] if user else [])
-    form.service_ids.choices = [(s.id, s.name_ja) for s in services_for(current_user)]
+    form.service_ids.choices = [(s.id, s.name_ja) for s in services_for(current_user)]  # labels: lang in the macro
     if form.validate_on_submit():
         try:
             user = accounts.save_user(user, form.data, sso_accounts=oidc.enabled())

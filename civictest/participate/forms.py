@@ -1,7 +1,8 @@
 """Resident forms: every question has a visible label, optional ones say so, errors are in plain words."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from civictest.services.comments import MAX_COMMENT_LENGTH
 from civictest.web.forms import CivicForm
@@ -57,6 +58,13 @@ class ProfileForm(CivicForm):
     assistive_technology = RadioField(_l("使っている支援技術"), choices=ASSISTIVE_CHOICES, default="",
                                       validators=[Optional()])
 
+    def validate_assistive_technology(self, field) -> None:  # noqa: ANN001
+        """要配慮個人情報: an answer without its own consent is refused (and nothing of the page is stored),
+        not silently dropped, so the resident knows it would not have been kept."""
+        if field.data and not self.assistive_consent.data:
+            raise ValidationError(_l("支援技術について答えるには、上の同意のチェックを入れてください。"
+                                     "答えたくないときは「答えない」を選んでください。"))
+
 
 class TaskAnswerForm(CivicForm):
     outcome = RadioField(_l("このタスクはできましたか"), choices=OUTCOME_CHOICES,
@@ -77,8 +85,12 @@ class FinishForm(CivicForm):
 
 
 class WithdrawForm(ReceiptForm):
-    confirm = BooleanField(_l("参加を取り消し、回答とご意見を削除することに同意します"),
-                           validators=[InputRequired(_l("取り消すには、確認のチェックを入れてください"))])
+    """Two pages: the receipt code, then a confirmation page (what is deleted, a warning button, a way back).
+    Withdrawing needs the confirmation box ticked; without it the confirmation page is shown (again)."""
+    confirm = BooleanField(_l("参加を取り消し、回答とご意見を削除することに同意します"))
+    stage = _hidden_field()
+
+    CONFIRM_MISSING = _l("取り消すには、確認のチェックを入れてください")
 
 
 def questionnaire_form(kind: str, items: list[str], formdata=None) -> CivicForm:  # noqa: ANN001
@@ -90,7 +102,10 @@ def questionnaire_form(kind: str, items: list[str], formdata=None) -> CivicForm:
         key = _hidden_field()
 
     for number, text in enumerate(items, 1):
+        # One message per item that names it (built per request, in the page language): the error summary
+        # then lists which questions are left, not the same sentence ten times.
+        message = _("%(number)s.「%(text)s」に答えてください", number=number, text=text)
         field = RadioField(text, choices=[(str(i), str(i)) for i in range(1, points + 1)],
-                           validators=[InputRequired(_l("すべての項目に答えてください"))])
+                           validators=[InputRequired(message)])
         setattr(QuestionnaireForm, f"item{number}", field)
     return QuestionnaireForm(formdata=formdata) if formdata is not None else QuestionnaireForm()

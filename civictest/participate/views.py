@@ -1,5 +1,5 @@
 """The resident's path: join -> consent -> profile -> one task per page -> questionnaire -> thanks."""
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 
 from civictest import consent as consent_text
@@ -10,6 +10,7 @@ from civictest.participate.forms import (
     ConsentForm, FinishForm, ProfileForm, ReceiptForm, TaskAnswerForm, WithdrawForm, questionnaire_form,
 )
 from civictest.services import participation
+from civictest.services.errors import NotFound, SessionClosed
 
 SESSION_KEY = "participant"
 
@@ -31,9 +32,43 @@ def _go_to(step: participation.Step):  # noqa: ANN202
     return redirect(url_for(f"participate.{step.name}"))
 
 
+def _open_session(invite_code: str):  # noqa: ANN202
+    """The open session of an invite code, or (aborting) a page that says what went wrong and what to do:
+    a code that matches nothing gets a box to type it again; a closed session says so and links its fixes."""
+    try:
+        return participation.find_session(invite_code)
+    except NotFound:
+        abort(_invite_not_found(invite_code))
+    except SessionClosed:
+        abort(_session_closed(participation.find_session(invite_code, must_be_open=False)))
+
+
+def _invite_not_found(invite_code: str):  # noqa: ANN202
+    typed = (invite_code or "")[:40]
+    return make_response(render_template("participate/invite_not_found.html", typed=typed), 404)
+
+
+def _session_closed(test_session):  # noqa: ANN001, ANN202
+    service = test_session.study.iteration.service
+    return make_response(render_template("participate/session_closed.html", test_session=test_session,
+                                         service=service), 403)
+
+
+@bp.errorhandler(SessionClosed)
+def session_closed(error: SessionClosed):  # noqa: ANN201
+    """A session closed (or filled) while a resident was in it: the same kind page, never a bare 403."""
+    from civictest.extensions import db
+
+    db.session.rollback()
+    person = participation.participant(session.get(SESSION_KEY))
+    if person is None:
+        return render_template("participate/session_closed.html", test_session=None, service=None), 403
+    return _session_closed(person.session)
+
+
 @bp.route("/join/<invite_code>")
 def join(invite_code: str):
-    test_session = participation.find_session(invite_code)
+    test_session = _open_session(invite_code)
     person = participation.participant(session.get(SESSION_KEY))
     returning = person is not None and person.session_id == test_session.id
     return render_template("participate/join.html", test_session=test_session, study=test_session.study,
@@ -44,7 +79,7 @@ def join(invite_code: str):
 @ip_ceiling
 @per_invite_code
 def consent(invite_code: str):
-    test_session = participation.find_session(invite_code)
+    test_session = _open_session(invite_code)
     form = ConsentForm(key=tickets.new_key())
     if form.validate_on_submit() and tickets.is_key(form.key.data):
         person = participation.join(test_session, consent_text.CURRENT_VERSION, form.key.data)
@@ -173,7 +208,10 @@ def resume():
         person = participation.by_receipt_code(form.receipt_code.data)
         if person is not None and not person.withdrawn:
             session[SESSION_KEY] = person.public_id
-            return _go_to(participation.next_step(person))
+            step = participation.next_step(person)
+            if step.name == "thanks":  # said, not silently shown: there is nothing left to answer
+                flash(_finished_message(), "info")
+            return _go_to(step)
         form.receipt_code.errors.append(_not_found_message())
     return render_template("participate/resume.html", form=form), _status(form)
 
@@ -185,12 +223,23 @@ def withdraw():
     form = WithdrawForm()
     if form.validate_on_submit():
         person = participation.by_receipt_code(form.receipt_code.data)
-        if person is not None:
+        if person is not None and form.confirm.data:
             participation.withdraw(person)
             session.pop(SESSION_KEY, None)
             return render_template("participate/withdrawn.html")
+        if person is not None:  # the code is right: confirm first, on its own page with a warning button
+            if form.stage.data == "confirm":
+                form.confirm.errors.append(str(WithdrawForm.CONFIRM_MISSING))
+            form.stage.data = "confirm"
+            return render_template("participate/withdraw_confirm.html", form=form), _status(form)
         form.receipt_code.errors.append(_not_found_message())
     return render_template("participate/withdraw.html", form=form), _status(form)
+
+
+def _finished_message() -> str:
+    from flask_babel import gettext as _
+
+    return _("この受付番号のテストは、すでに最後まで回答済みです。ご協力ありがとうございました。")
 
 
 def _not_found_message() -> str:

@@ -1,5 +1,6 @@
 """Resident-side public pages: the home page's code box and the published fixes page."""
 from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from civictest.extensions import db
 from civictest.models import Service
@@ -14,6 +15,14 @@ def join_by_code():
     if not code:
         return redirect(url_for("site.home"))
     return redirect(url_for("participate.join", invite_code=code))
+
+
+@bp.route("/fixes")
+def fixes_index():
+    """Every service that publishes its 「いただいた声と改善」 page (linked from home, thanks and closed sessions)."""
+    services = db.session.scalars(select(Service).where(Service.publish_fixes.is_(True))
+                                  .order_by(Service.id)).all()
+    return render_template("public/fixes_index.html", services=services)
 
 
 @bp.route("/services/<int:service_id>/fixes")

@@ -101,7 +101,7 @@ def finding(finding_id: int):
 
 def _finding_page(finding: Finding, form: StatusForm, error: str | None = None, status: int = 200):  # noqa: ANN202
     service = visible_service(finding.service_id)
-    form.fill(findings.allowed_moves(finding.status), service.iterations)
+    form.fill(findings.allowed_moves(finding.status), service.iterations, finding.fixed_in)
     return render_template(
         "review/finding.html", service=service, finding=finding, status_form=form, error=error,
         owner=db.session.get(User, finding.owner_id) if finding.owner_id else None,

@@ -41,7 +41,7 @@ class FindingForm(CivicForm):
     title = StringField(_l("件名"), validators=[DataRequired(_l("件名を入力してください")), Length(max=200), _no_nul])
     description = TextAreaField(_l("説明"), validators=[Optional(), Length(max=10000), _no_nul])
     severity = RadioField(_l("重要度"), coerce=int, validators=[DataRequired(_l("重要度を選んでください"))])
-    found_in_id = SelectField(_l("発見した版"), coerce=int, validators=[DataRequired(_l("発見した版を選んでください"))])
+    found_in_id = SelectField(_l("発見した版"), coerce=_optional_int, validators=[DataRequired(_l("発見した版を選んでください"))])
     task_ids = MultiCheckboxField(_l("影響するタスク"), coerce=int)
     owner_id = SelectField(_l("担当者"), coerce=_optional_int, validators=[Optional()])
     public_summary_ja = TextAreaField(_l("公開用の要約（日本語）"), validators=[Optional(), Length(max=2000), _no_nul])
@@ -54,7 +54,7 @@ class FindingForm(CivicForm):
     def fill(self, iterations: list, tasks: list, owners: list, localized) -> "FindingForm":  # noqa: ANN001
         """Choices for this service; the severity choices carry their meaning so nobody has to guess."""
         self.severity.choices = [(level, f"{level} {word}: {meaning}") for level, (word, meaning) in SEVERITY.items()]
-        self.found_in_id.choices = _iteration_choices(iterations)
+        self.found_in_id.choices = [("", _("選んでください"))] + _iteration_choices(iterations)
         self.task_ids.choices = [(task.id, localized(task, "title")) for task in tasks]
         self.owner_id.choices = [("", _("未定"))] + [option(u.id, u.display_name or u.email) for u in owners]
         for field in (self.title, self.description):
@@ -75,10 +75,14 @@ class StatusForm(CivicForm):
     verified_in_id = SelectField(_l("効果を確認した版"), coerce=_optional_int, validate_choice=False,
                                  validators=[Optional()])
 
-    def fill(self, moves: tuple, iterations: list) -> "StatusForm":
+    def fill(self, moves: tuple, iterations: list, fixed_in=None) -> "StatusForm":  # noqa: ANN001
+        """The status moves allowed now; a fix is verified in a version after the one it was fixed in, so only
+        those are offered (the service refuses any other with a message)."""
         self.status.choices = [(status, STATUS[status]) for status in moves]
-        choices = [("", _("選んでください"))] + _iteration_choices(iterations)
-        self.fixed_in_id.choices = self.verified_in_id.choices = choices
+        empty = [("", _("選んでください"))]
+        self.fixed_in_id.choices = empty + _iteration_choices(iterations)
+        later = [i for i in iterations if fixed_in is None or i.number > fixed_in.number]
+        self.verified_in_id.choices = empty + _iteration_choices(later)
         return self
 
 

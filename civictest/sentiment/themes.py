@@ -43,7 +43,7 @@ thing things time times way ways lot lots bit anything everything something noth
 week weeks month months year years people person i me my it its this that these those everyone someone anyone nobody
 problem problems issue issues question questions comment comments thanks thank lot anything others other end start kind
 sort number use experience information info help hour hours second seconds morning night mr ms please etc
-need needs work way lot
+need needs work way lot couple few bit easy
 """.split())
 _EN_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS"})
 _JA_NOUN_POS1 = frozenset({"一般", "サ変接続", "固有名詞", "接尾", "数", "副詞可能", "形容動詞語幹"})
@@ -122,6 +122,10 @@ def english_phrases(text: str) -> list[str]:
     return phrases
 
 
+def _katakana(surface: str) -> bool:
+    return bool(surface) and all("\u30a0" <= c <= "\u30ff" for c in surface)
+
+
 def japanese_phrases(text: str) -> list[str]:
     """Nouns and compound nouns (consecutive nouns, honorific prefixes dropped)."""
     analyzer, _ = core._get(JA)
@@ -149,6 +153,8 @@ def japanese_phrases(text: str) -> list[str]:
     for t in toks:
         if t.pos == "名詞" and t.pos1 in _JA_NOUN_POS1:
             run.append(t)
+        elif run and _katakana(t.surface) and _katakana(run[-1].surface):
+            run.append(t)  # ipadic splits some katakana words (スマホだと -> スマ|ホ|だ): keep the word whole
         else:
             flush()
     flush()
@@ -178,12 +184,14 @@ def themes(comments: Iterable, *, limit: int = 20, min_count: int = 2, examples:
     (a missing label is computed with ``analyze``). A phrase counts once per comment; ``limit=0``
     returns all phrases with at least ``min_count`` comments. Examples are cleaned texts (HTML
     stripped), cut to ``example_chars``. Returns
-    ``[{"phrase", "lang", "count", "negative_share", "examples": [text, text]}]``.
+    ``[{"phrase", "lang", "count", "negative_share", "examples": [text, text], "also": [phrase, ...]}]``;
+    ``also``: phrases only ever mentioned in comments that mention ``phrase`` (folded into its row).
     """
     count: dict[tuple[str, str], int] = defaultdict(int)
     negative: dict[tuple[str, str], int] = defaultdict(int)
     samples: dict[tuple[str, str], list[str]] = defaultdict(list)
     first_seen: dict[tuple[str, str], int] = {}
+    seen_in: dict[tuple[str, str], set[int]] = defaultdict(set)
     for n, item in enumerate(comments):
         text, label = _unpack(item)
         cleaned = clean(text)
@@ -201,6 +209,7 @@ def themes(comments: Iterable, *, limit: int = 20, min_count: int = 2, examples:
             continue
         for key in found:
             count[key] += 1
+            seen_in[key].add(n)
             first_seen.setdefault(key, n)
             if label == core.NEGATIVE:
                 negative[key] += 1
@@ -219,4 +228,20 @@ def themes(comments: Iterable, *, limit: int = 20, min_count: int = 2, examples:
         if c >= min_count
     ]
     rows.sort(key=lambda r: (-r["count"], -r["negative_share"], first_seen[(r["phrase"], r["lang"])]))
+    rows = _fold_repeats(rows, seen_in)
     return rows[:limit] if limit else rows
+
+
+def _fold_repeats(rows: list[dict], seen_in: dict[tuple[str, str], set[int]]) -> list[dict]:
+    """A phrase whose comments all mention a phrase above it (準備 and 書類, スマホ and 写真: the same comments)
+    is not a topic of its own: it joins that row as "also" instead of repeating the row below it."""
+    kept: list[dict] = []
+    for row in rows:
+        comments = seen_in[(row["phrase"], row["lang"])]
+        home = next((k for k in kept if k["lang"] == row["lang"]
+                     and comments <= seen_in[(k["phrase"], k["lang"])]), None)
+        if home is None:
+            kept.append({**row, "also": []})
+        else:
+            home["also"].append(row["phrase"])
+    return kept

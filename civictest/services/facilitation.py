@@ -1,7 +1,7 @@
 """Facilitation: the session board and observer attempts (source `observer`), stored exactly once."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 
@@ -36,8 +36,18 @@ def board(test_session: TestSession) -> list[dict]:
         if person.withdrawn:
             continue
         tasks = [(st, (person.id, st.task_id) in observed) for st in test_session.study.study_tasks]
-        rows.append({"participant": person, "step": next_step(person), "tasks": tasks})
+        rows.append({"participant": person, "step": next_step(person), "tasks": tasks,
+                     "elapsed_minutes": _minutes_since(person.consented_at, person.finished_at)})
     return rows
+
+
+def _minutes_since(start: datetime | None, end: datetime | None) -> int | None:
+    """Whole minutes from consent to finishing (or to now while the resident is still at it)."""
+    if start is None:
+        return None
+    end = end or utcnow()
+    start, end = (t if t.tzinfo else t.replace(tzinfo=timezone.utc) for t in (start, end))
+    return max(0, int((end - start).total_seconds() // 60))
 
 
 def answers_for(person: Participant, task_id: int) -> dict[str, Attempt]:

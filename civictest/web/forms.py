@@ -49,3 +49,12 @@ class CivicForm(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
             return _TRANSLATIONS
+
+
+def option(value: object, label: str):  # noqa: ANN201
+    """A select option, marked lang="ja" when its label is Japanese on an English page."""
+    from wtforms.fields.choices import SelectChoice
+
+    from civictest.web.i18n import needs_ja
+
+    return SelectChoice(value, label, {"lang": "ja"} if needs_ja(label) else {})

@@ -26,6 +26,14 @@ FRAMEABLE: dict[str, Callable[[dict], list[str]]] = {}
 
 def allow_framing(endpoint: str, origins_for: Callable[[dict], list[str]]) -> None:
     FRAMEABLE[endpoint] = origins_for
+# Pages no search engine should list: staff pages, the sign-in page and residents' own steps (robots.txt asks
+# the same; the header also covers crawlers that ignore robots.txt but honour noindex).
+NOINDEX_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/auth", "/participate",
+                    "/resume", "/withdraw", "/join/", "/surveys", "/respond", "/mail", "/panel/member")
+
+
+def noindex(path: str) -> bool:
+    return path.startswith(NOINDEX_PREFIXES)
 
 
 def register(app: Flask) -> None:
@@ -46,5 +54,7 @@ def add_security_headers(response):  # noqa: ANN001, ANN201
         wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.path.startswith(NO_STORE_PREFIXES):
         wanted["Cache-Control"] = "no-store"
+    if noindex(request.path):
+        wanted["X-Robots-Tag"] = "noindex, nofollow"
     response.headers.extend((name, value) for name, value in wanted.items() if name.lower() not in present)
     return response

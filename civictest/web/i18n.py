@@ -2,7 +2,10 @@
 (whose callers are scripts without a session) also honours Accept-Language."""
 from __future__ import annotations
 
+import re
+
 from flask import Flask, current_app, request, session
+from markupsafe import Markup
 
 from civictest.extensions import babel
 
@@ -37,6 +40,12 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=TRANSLATIONS_DIR)
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.globals["localized"] = localized
+    app.jinja_env.globals["ja"] = ja
+    from civictest.web.headers import noindex
+
+    app.jinja_env.globals["noindex"] = noindex
+    app.jinja_env.globals["localized_ja"] = localized_ja
+    app.jinja_env.globals["needs_ja"] = needs_ja
     register_template_globals(app)
 
 
@@ -47,6 +56,36 @@ def localized(obj: object, field: str) -> str:
     lang = str(get_locale() or "ja")
     value = getattr(obj, f"{field}_{lang}", None) if lang != "ja" else None
     return value or getattr(obj, f"{field}_ja", "")
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+
+
+def ja(text: object) -> Markup | str:
+    """Data (names, titles, comments) for the page: on a page that is not Japanese, Japanese text is wrapped in
+    <span lang="ja"> so that screen readers read it as Japanese and it is drawn with Japanese glyphs."""
+    from flask_babel import get_locale
+
+    value = "" if text is None else str(text)
+    if str(get_locale() or "ja") != "ja" and JAPANESE.search(value):
+        return Markup('<span lang="ja">%s</span>') % value
+    return value
+
+
+def needs_ja(text: object) -> bool:
+    """Japanese text on a page that is not Japanese: its element wants lang="ja"."""
+    from flask_babel import get_locale
+
+    return str(get_locale() or "ja") != "ja" and bool(JAPANESE.search(str(text or "")))
+
+
+def option_label_attrs(text: object) -> dict:
+    return {"lang": "ja"} if needs_ja(text) else {}
+
+
+def localized_ja(obj: object, field: str) -> Markup | str:
+    """localized() marked up with ja(): the Japanese fallback of a missing English field gets lang="ja"."""
+    return ja(localized(obj, field))
 
 
 def register_template_globals(app: Flask) -> None:

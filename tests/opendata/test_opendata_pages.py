@@ -106,3 +106,18 @@ def test_small_figures_are_withheld_publicly(client, ctx):
     assert (statistics["秘匿"] == 1).all() and statistics["値"].isna().all()
     counts = frame[frame["指標コード"] == "participants"]
     assert counts[counts["値"].notna()]["値"].eq(0).all()  # 4 people: every positive count is hidden
+
+
+def test_the_page_shows_rates_as_percentages_while_the_file_keeps_fractions(client, published):
+    import re
+
+    first = published.iterations[0]
+    frame = pd.read_csv(io.BytesIO(client.get(f"/open-data/{first.id}/metrics.csv").data), encoding="utf-8-sig")
+    rates = frame[(frame["単位"] == "割合") & (frame["秘匿"] == 0) & frame["値"].notna()]
+    assert not rates.empty and rates["値"].between(0, 1).all()
+    html = client.get(f"/open-data/{first.id}/").get_data(as_text=True)
+    value = rates.iloc[0]["値"]
+    assert f"{value * 100:.1f}%" in html
+    cells = re.findall(r'<td class="num">([^<]*)</td><td>%</td>', html)
+    assert cells and all(re.fullmatch(r"\d{1,3}\.\d%", c) for c in cells), cells[:5]
+    assert "0〜1 の小数" in html

@@ -123,7 +123,8 @@ def test_incomplete_questionnaire_keeps_answers_and_stores_nothing(on_task_page)
     submit(on_task_page, "/participate/tasks/2", {"outcome": "success"})
     response = submit(on_task_page, "/participate/questionnaire", {"item1": "5", "item2": "1"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "すべての項目に答えてください" in html
+    assert response.status_code == 400 and "3.「このサービスは使いやすいと思う」に答えてください" in html
+    assert "1.「" not in html and "2.「" not in html, "answered items have no error"
     assert db.session.query(QuestionnaireResponse).count() == 0
 
 

@@ -91,3 +91,16 @@ def test_in_person_sessions_forget_the_resident_once_the_thanks_page_is_shown(cl
     assert response.status_code == 200, "with the code typed in, the resident can still withdraw"
     db.session.refresh(person)
     assert person.withdrawn
+
+
+def test_resuming_a_finished_test_says_it_is_finished(client, remote):
+    html = _finish(client)
+    person = db.session.query(Participant).one()
+    client.post("/participate/finish", data={"csrf_token": csrf_token(html)})
+    response = submit(client, "/resume", {"receipt_code": person.receipt_code}, follow=True)
+    page = response.get_data(as_text=True)
+    assert "すでに最後まで回答済みです" in page and "ご協力ありがとうございました" in page
+    client.get("/?lang=en")
+    client.post("/participate/finish", data={"csrf_token": csrf_token(page)})
+    english = submit(client, "/resume", {"receipt_code": person.receipt_code}, follow=True).get_data(as_text=True)
+    assert "already answered to the end" in english

@@ -128,3 +128,14 @@ def test_a_fix_that_did_not_hold_goes_back_to_planned(world, add_finding, third)
     assert (finding.status, finding.fixed_in_id) == ("planned", None)
     event = db.session.query(FindingEvent).filter_by(finding_id=finding.id).order_by(FindingEvent.id.desc()).first()
     assert event.changes["status"] == ["fixed", "planned"] and event.changes["fixed_in"] == [2, None]
+
+
+def test_the_verified_in_list_offers_only_versions_after_the_fix(client, world, add_finding, third):
+    import re
+
+    finding = add_finding(world.service, status="fixed", found_in=world.first, fixed_in_id=world.second.id)
+    login(client, world.team)
+    html = client.get(f"/review/findings/{finding.id}").get_data(as_text=True)
+    select = html.split('name="verified_in_id"')[1].split("</select>")[0]
+    offered = re.findall(r'<option value="(\d+)"', select)
+    assert offered == [str(third.id)], offered

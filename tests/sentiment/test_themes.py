@@ -32,7 +32,7 @@ def test_themes_counts_shares_examples():
     counts = [r["count"] for r in rows]
     assert counts == sorted(counts, reverse=True)
     assert rows[0]["phrase"] == "確認メール"
-    assert set(rows[0]) == {"phrase", "lang", "count", "negative_share", "examples"}
+    assert set(rows[0]) == {"phrase", "lang", "count", "negative_share", "examples", "also"}
 
 
 def test_themes_stop_words_and_limits():
@@ -57,3 +57,20 @@ def test_themes_example_length():
     long = "申請画面" + "。" * 1000
     rows = themes([(long, "neutral"), (long + "x", "neutral")], min_count=1)
     assert all(len(e) <= 300 for r in rows for e in r["examples"])
+
+
+def test_phrases_of_the_same_comments_are_one_row_not_two():
+    """Issue 14: 準備/書類 and スマホ/写真 were two rows each for the very same comments."""
+    comments = [("書類の準備に時間がかかりました。", "negative"), ("書類の準備が大変でした。", "negative"),
+                ("スマホで写真を撮って送れました。", "positive"), ("スマホの写真がアップロードできない。", "negative"),
+                ("スマホだと文字が小さい。", "negative")]
+    rows = themes(comments, min_count=2, limit=0)
+    shown = [(r["phrase"], r["also"]) for r in rows]
+    assert ("スマホ", ["写真"]) in shown, shown
+    assert any(set([r["phrase"]] + r["also"]) == {"書類", "準備"} for r in rows), shown
+    assert [p for p, _ in shown].count("写真") == 0 and "スマ" not in [p for p, _ in shown]
+
+
+def test_a_couple_of_minutes_is_not_a_theme():
+    rows = themes([("Easy to use, it only took a couple of minutes.", "positive")] * 3, min_count=2, limit=0)
+    assert not {"couple", "easy"} & {r["phrase"] for r in rows}
