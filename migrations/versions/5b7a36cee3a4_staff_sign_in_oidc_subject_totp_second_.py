@@ -4,7 +4,7 @@ SSO-only accounts have no password (password_hash NULL). Downgrading gives them 
 (no password matches it) before the column becomes NOT NULL again.
 
 Revision ID: 5b7a36cee3a4
-Revises: 354777cbe0e2
+Revises: a05d2ab4160b
 Create Date: 2026-12-05 23:47:32.821714
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b7a36cee3a4'
-down_revision = '354777cbe0e2'
+down_revision = 'a05d2ab4160b'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 roster (has_answered only) and anonymous responses (random ids) with their answers; no column links the two sides
 
 Revision ID: 5d7238d47ac1
-Revises: 354777cbe0e2
+Revises: 11ea44a18782
 Create Date: 2026-12-05 23:50:22.627258
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d7238d47ac1'
-down_revision = '354777cbe0e2'
+down_revision = '11ea44a18782'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ and their tally per iteration, rating and task_done (kept by civictest.services.
 New tables only: nothing to fill from existing rows.
 
 Revision ID: a05d2ab4160b
-Revises: 089bc5065117
+Revises: 5d7238d47ac1
 Create Date: 2026-12-05 23:49:53.406303
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a05d2ab4160b'
-down_revision = '089bc5065117'
+down_revision = '5d7238d47ac1'
 branch_labels = None
 depends_on = None
 
