@@ -8,19 +8,19 @@ from helpers import RESIDENT_CODE, join_and_consent, login, make_service, make_s
 from sqlalchemy import select
 
 from civictest.extensions import db
-from civictest.mail import unsubscribe
 from civictest.models import Finding, Participant, User
 
 ROLES = ["anonymous", "resident", "facilitator", "other_team", "service_team", "product_owner", "admin"]
 # Who may use each blueprint (None: everyone, no login needed).
 BLUEPRINT_ROLES = {
-    "public": None, "site": None, "participate": None, "panel": None, "static": None, "feedback": None,
+    "public": None, "site": None, "participate": None, "panel": None, "static": None, "feedback": None, "respond": None,
     "auth": None,
     "manage": {"service_team", "admin"},
     "review": {"service_team", "admin"},
     "compare": {"service_team", "product_owner", "admin"},
     "facilitate": {"facilitator", "service_team", "admin"},
     "api": {"facilitator", "service_team", "product_owner", "admin"},
+    "surveys": {"service_team", "product_owner", "admin"},
 }
 ENDPOINT_ROLES = {
     "auth.logout": {"facilitator", "other_team", "service_team", "product_owner", "admin"},
@@ -39,6 +39,8 @@ ENDPOINT_ROLES = {
 OUTBOX_MESSAGE = "000000001-matrix.eml"
 # Doors that exist only when a deployment configures them (OIDC_ISSUER): 404 for everyone here.
 NOT_CONFIGURED = {"auth.oidc_login", "auth.oidc_callback"}
+# The survey answer page needs the personal link's ?t= token: without one it is a kind 404 for everyone.
+NEEDS_PERSONAL_LINK = {"respond.answer", "respond.submit"}
 STAFF = {"facilitator", "other_team", "service_team", "product_owner", "admin"}
 
 
@@ -61,8 +63,23 @@ def world(app, ctx):
     db.session.add(finding)
     db.session.commit()
     join_and_consent(app.test_client())  # a participant in session A, for facilitator routes
+    wave = _published_survey_wave(service_a)
     return {"service": service_a, "session": session_a, "users": users, "finding": finding,
-            "tokens": _panel_tokens(session_a)}
+            "tokens": _panel_tokens(session_a), "wave": wave}
+
+
+def _published_survey_wave(service):  # noqa: ANN001, ANN202
+    """A survey of service A's department with one published wave (its open-data pages exist only then)."""
+    from civictest.services import survey_publication, surveys
+
+    survey = surveys.create_survey(service.department, "職員調査", title_en="Staff survey")
+    surveys.add_item(survey, "agreement5", "使いやすい", wording_en="Easy to use")
+    wave = surveys.create_wave(survey, "2026年度")
+    for state in ("open", "closed"):
+        surveys.set_wave_state(wave, state)
+    survey_publication.publish_wave(wave)
+    db.session.commit()
+    return wave
 
 
 def _panel_tokens(test_session) -> dict:  # noqa: ANN001
@@ -101,9 +118,11 @@ def _params(rule, world, participant_id: int) -> dict:  # noqa: ANN001
         "session_id": world["session"].id, "participant_id": participant_id, "position": 1,
         "finding_id": world["finding"].id, "department_id": service.department_id,
         "user_id": world["users"]["facilitator"].id, "invite_code": RESIDENT_CODE,
-        "token": world["tokens"].get(rule.endpoint), "name": OUTBOX_MESSAGE,
-        "user_id": world["users"]["facilitator"].id, "invite_code": RESIDENT_CODE, "token": "not-a-real-token",
+        "wave_id": world["wave"].id, "survey_id": world["wave"].survey_id,
+        "token": world["tokens"].get(rule.endpoint, "not-a-real-token"), "name": OUTBOX_MESSAGE,
     }
+    if rule.endpoint == "public.survey_open_data_file":
+        known["name"] = "survey.csv"
     if rule.endpoint == "public.mail_unsubscribe":  # a well-formed link (a made-up token is rightly a 404)
         from civictest.mail.unsubscribe import token_for
 
@@ -153,13 +172,13 @@ def test_every_route_answers_each_role_as_expected(app, world, role):
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method, data={"csrf_token": token} if method == "POST" else None)
         status, location = response.status_code, response.headers.get("Location", "")
-        if rule.endpoint in NOT_CONFIGURED:
+        if rule.endpoint in NOT_CONFIGURED or rule.endpoint in NEEDS_PERSONAL_LINK:
             if status != 404:
                 problems.append((method, url, status, location))
             continue
         if _allowed(rule.endpoint, role):
             hidden_by_object = role == "other_team" and rule.arguments and rule.endpoint.split(".")[0] in (
-                "manage", "review", "compare", "facilitate", "api")
+                "manage", "review", "compare", "facilitate", "api", "surveys")
             signed_out = rule.endpoint == "auth.logout"  # logging out rightly ends on the login page
             expected_ok = status == 404 if hidden_by_object else (
                 status not in (401, 403, 404, 500) and (signed_out or "/auth/login" not in location))
