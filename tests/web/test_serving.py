@@ -60,7 +60,7 @@ def test_every_registered_blueprint_is_on_a_side(app):
     assert sorted(listed) == sorted(set(listed)), "a blueprint is on one side only"
     assert set(listed) == set(app.blueprints), "no stale names in BLUEPRINT_SIDES"
     with pytest.raises(RuntimeError, match="not classified"):
-        blueprint_side("feedback")
+        blueprint_side("no_such_blueprint")
 
 
 def test_an_unknown_setting_stops_the_app(app):
