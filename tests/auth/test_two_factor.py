@@ -152,7 +152,7 @@ def test_an_admin_resets_a_lost_second_factor_and_it_is_audited(app, client, ctx
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "totp_reset")).one()
     assert (event.user_id, event.object_id, event.detail) == (admin.id, team.id, {"had_totp": True})
     person = app.test_client()
-    assert login(person, team).headers["Location"] == "/staff"  # the password alone is enough again
+    assert login(person, team).headers["Location"] == "/auth/staff"  # the password alone is enough again
     intruder = app.test_client()
     login(intruder, team)
     refused = intruder.post(f"/manage/users/{admin.id}/two-factor/reset",
