@@ -1,6 +1,6 @@
 """`flask --app app panel invite | remind | export | incentives | quotas`: the tester panel's rounds from the command line.
 
-Thin wrappers over services.panel; the same actions are on the staff pages (/manage/panel)."""
+Thin wrappers over services.panel (actions) and reporting.panel (exports); the same actions are on the staff pages (/manage/panel)."""
 from __future__ import annotations
 
 import sys
@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from civictest.exporting.panel import incentives_csv, members_csv
+from civictest.reporting import panel as panel_figures
 from civictest.services import panel
 from civictest.services.errors import DomainError
 
@@ -51,7 +52,7 @@ def remind_command(code: str) -> None:
               help="File to write (default: standard output).")
 def export_command(output: Path | None) -> None:
     """One CSV row per member (profile, invitations, tests; no e-mail address)."""
-    body = members_csv(panel.export_rows())
+    body = members_csv(panel_figures.export_rows())
     if output is None:
         sys.stdout.buffer.write(body)
     else:
@@ -64,9 +65,9 @@ def export_command(output: Path | None) -> None:
               help="File to write (default: standard output).")
 def incentives_command(output: Path | None) -> None:
     """The incentives ledger as CSV; the monthly totals on standard error."""
-    for month in panel.incentive_months():
+    for month in panel_figures.incentive_months():
         click.echo(f"{month['month']}\t{month['count']} incentives\t{month['total_yen']} yen", err=True)
-    body = incentives_csv(panel.incentive_rows())
+    body = incentives_csv(panel_figures.incentive_rows())
     if output is None:
         sys.stdout.buffer.write(body)
     else:

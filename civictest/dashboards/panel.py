@@ -18,7 +18,7 @@ def _point(value: float | None) -> dict | None:
 
 def composition_chart(rows: Sequence[Mapping], label: callable = str, gettext: Gettext = identity,
                       chart_id: str = "chart-panel-composition") -> dict:
-    """rows from services.panel.composition; `label` names a cell for people ("40代・パソコン")."""
+    """rows from reporting.panel.composition; `label` names a cell for people ("40代・パソコン")."""
     categories = [label(row["cell"]) for row in rows]
     series = [{"name": gettext(T[name]), "values": [_point(row[key]) for row in rows]}
               for name, key in (("target", "target_share"), ("members", "member_share"),

@@ -14,6 +14,7 @@ from civictest.geo import municipality_name
 from civictest.manage import bp
 from civictest.manage.panel_forms import IncentiveForm, InviteForm, QuotaUploadForm, RemindForm, ScreenerForm
 from civictest.models import Iteration, Service, Study, TestSession
+from civictest.reporting import panel as panel_figures
 from civictest.security import audit, can_see_service, visible_service_ids
 from civictest.services import panel
 from civictest.services.errors import InvalidInput
@@ -41,9 +42,9 @@ def _session(session_id: int) -> TestSession:
 def panel_overview():
     sessions = _visible_sessions()
     visible = {s.id for s in sessions}
-    return render_template("manage/panel.html", size=panel.panel_size(), months=panel.monthly_counts(),
-                           incentive_months=panel.incentive_months(),
-                           rounds=[r for r in panel.round_rates() if r["session_id"] in visible], sessions=sessions)
+    return render_template("manage/panel.html", size=panel_figures.panel_size(), months=panel_figures.monthly_counts(),
+                           incentive_months=panel_figures.incentive_months(),
+                           rounds=[r for r in panel_figures.round_rates() if r["session_id"] in visible], sessions=sessions)
 
 
 @bp.route("/panel/export.csv", methods=["POST"])
@@ -52,7 +53,7 @@ def panel_export():
         abort(400)
     audit("panel.export")
     db.session.commit()
-    return attachment(members_csv(panel.export_rows()), "panel-members.csv")
+    return attachment(members_csv(panel_figures.export_rows()), "panel-members.csv")
 
 
 @bp.route("/panel/incentives.csv", methods=["POST"])
@@ -61,7 +62,7 @@ def panel_incentives_export():
         abort(400)
     audit("panel.incentives_export")
     db.session.commit()
-    return attachment(incentives_csv(panel.incentive_rows()), "panel-incentives.csv")
+    return attachment(incentives_csv(panel_figures.incentive_rows()), "panel-incentives.csv")
 
 
 def _incentive_form(test_session: TestSession, form: IncentiveForm | None = None) -> IncentiveForm:
@@ -107,19 +108,19 @@ def cell_label(cell: dict) -> str:
 
 
 def _session_page(test_session: TestSession, status: int = 200, **forms):  # noqa: ANN003, ANN202
-    rows = panel.composition(test_session.study_id)
+    rows = panel_figures.composition(test_session.study_id)
     chart = composition_chart(rows, cell_label, _) if rows else None
     panel.sync_finished(test_session.id)
     db.session.commit()
     return render_template(
         "manage/panel_session.html", test_session=test_session, service=test_session.study.iteration.service,
         quotas=panel.quotas_of(test_session.study_id), questions=panel.screener_of(test_session.study_id),
-        rounds=panel.round_rates(test_session.id), rows=rows, chart=chart, cell_label=cell_label,
+        rounds=panel_figures.round_rates(test_session.id), rows=rows, chart=chart, cell_label=cell_label,
         invite_form=forms.get("invite_form") or InviteForm(), remind_form=RemindForm(),
         quota_form=forms.get("quota_form") or QuotaUploadForm(),
         screener_form=forms.get("screener_form") or ScreenerForm(), localized=localized,
         incentive_form=forms.get("incentive_form") or _incentive_form(test_session),
-        incentives=panel.incentives_of(test_session.id)), status
+        incentives=panel_figures.incentives_of(test_session.id)), status
 
 
 @bp.route("/panel/sessions/<int:session_id>")

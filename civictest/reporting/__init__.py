@@ -5,6 +5,8 @@ queries     every SQL read behind a figure: aggregates and tallies, never the at
 rows        raw rows for staff exports, participant counts for open data, published iterations
 review      the review pages' reads: comments inbox, review index counts, findings register
 figures     one function per figure set (Figures: one per request, each iteration read once)
+surveys     survey results: one wave_results for the results page, the API and open data
+panel       the tester panel: size, joins and leaves, round response rates, composition, export, incentives
 
 Statistics are computed in civictest.analysis; this package reads, calls analysis and returns plain data.
 """

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from civictest.extensions import db
 from civictest.models import PanelIncentive, PanelInvitation, PanelMember, PanelRound
 from civictest.models.base import utcnow
+from civictest.reporting import panel as panel_figures
 from civictest.services import panel
 
 
@@ -39,7 +40,7 @@ def test_staff_record_incentives_see_monthly_totals_and_export(app, client, ctx)
     assert client.post(f"{page}/incentives", data={**form, "member": str(invited_only.id)}).status_code == 422
     assert client.post(f"{page}/incentives", data={**form, "member": str(took_part.id),
                                                    "amount_yen": "-5"}).status_code == 422
-    assert panel.incentive_months() == [{"month": "2026-12", "count": 1, "total_yen": 500}]
+    assert panel_figures.incentive_months() == [{"month": "2026-12", "count": 1, "total_yen": 500}]
     overview = client.get("/manage/panel").get_data(as_text=True)
     assert "2026-12" in overview and "500" in overview
 
@@ -51,4 +52,4 @@ def test_staff_record_incentives_see_monthly_totals_and_export(app, client, ctx)
     panel.erase(db.session.get(PanelMember, took_part.id))
     row = db.session.scalar(select(PanelIncentive))
     assert row.member_id is None and row.amount_yen == 500 and row.given_on == date(2026, 12, 5)
-    assert panel.incentive_months()[0]["total_yen"] == 500, "the accounts office keeps its total"
+    assert panel_figures.incentive_months()[0]["total_yen"] == 500, "the accounts office keeps its total"
