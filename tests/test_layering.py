@@ -123,3 +123,18 @@ def test_templates_never_mark_user_text_safe():
     templates = Path(__file__).resolve().parent.parent / "templates"
     unsafe = [str(p) for p in templates.rglob("*.html") if "|safe" in p.read_text(encoding="utf-8")]
     assert unsafe == []
+
+
+def test_reporting_reads_and_never_imports_the_write_side_or_a_blueprint():
+    """Services write, reporting reads: a reporting module imports no service (but the domain errors), directly
+    or through other civictest modules, and no blueprint; the pages, API and CLI come to reporting, not back."""
+    reporting = sorted((PACKAGE / "reporting").rglob("*.py"))
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(
+            f"{name} (via {via})" for name, via in _reachable(path).items()
+            if (name.startswith("civictest.services.") and name != "civictest.services.errors")
+            or name.startswith(BLUEPRINTS) or name in BLUEPRINTS or name.startswith("civictest.cli"))
+        for path in reporting
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+    assert "reporting/panel.py" in {str(p.relative_to(PACKAGE)) for p in reporting}, "the panel's figures exist"

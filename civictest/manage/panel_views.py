@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from civictest.dashboards.panel import composition_chart
 from civictest.exporting.panel import incentives_csv, members_csv
@@ -13,22 +12,13 @@ from civictest.extensions import db
 from civictest.geo import municipality_name
 from civictest.manage import bp
 from civictest.manage.panel_forms import IncentiveForm, InviteForm, QuotaUploadForm, RemindForm, ScreenerForm
-from civictest.models import Iteration, Service, Study, TestSession
+from civictest.models import TestSession
 from civictest.reporting import panel as panel_figures
-from civictest.security import audit, can_see_service, visible_service_ids
+from civictest.security import audit, can_see_service
 from civictest.services import panel
 from civictest.services.errors import InvalidInput
 from civictest.web.downloads import attachment
 from civictest.web.i18n import localized
-
-
-def _visible_sessions() -> list[TestSession]:
-    query = (select(TestSession).join(Study).join(Iteration).join(Service)
-             .order_by(TestSession.id.desc()).limit(200))
-    ids = visible_service_ids(current_user)
-    if ids is not None:
-        query = query.where(Service.id.in_(ids or {-1}))
-    return list(db.session.scalars(query))
 
 
 def _session(session_id: int) -> TestSession:
@@ -40,11 +30,10 @@ def _session(session_id: int) -> TestSession:
 
 @bp.route("/panel")
 def panel_overview():
-    sessions = _visible_sessions()
-    visible = {s.id for s in sessions}
+    sessions = panel_figures.visible_sessions(current_user)
     return render_template("manage/panel.html", size=panel_figures.panel_size(), months=panel_figures.monthly_counts(),
                            incentive_months=panel_figures.incentive_months(),
-                           rounds=[r for r in panel_figures.round_rates() if r["session_id"] in visible], sessions=sessions)
+                           rounds=panel_figures.round_rates(session_ids=[s.id for s in sessions]), sessions=sessions)
 
 
 @bp.route("/panel/export.csv", methods=["POST"])
@@ -110,8 +99,6 @@ def cell_label(cell: dict) -> str:
 def _session_page(test_session: TestSession, status: int = 200, **forms):  # noqa: ANN003, ANN202
     rows = panel_figures.composition(test_session.study_id)
     chart = composition_chart(rows, cell_label, _) if rows else None
-    panel.sync_finished(test_session.id)
-    db.session.commit()
     return render_template(
         "manage/panel_session.html", test_session=test_session, service=test_session.study.iteration.service,
         quotas=panel.quotas_of(test_session.study_id), questions=panel.screener_of(test_session.study_id),

@@ -8,31 +8,56 @@ them here; civictest.services.panel does the writes (registration, rounds, remin
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
-from sqlalchemy import func, select
+import pandas as pd
+from sqlalchemy import extract, func, select
+
+from civictest import privacy
 
 from civictest.extensions import db
 from civictest.models import (
-    PanelIncentive, PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, TestSession,
+    Iteration, PanelIncentive, PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, Participant,
+    Service, Study, TestSession, User,
 )
 from civictest.panel_selection import cell_key
+from civictest.security import visible_service_ids
+
+# The members' export: every profile column, never the e-mail address or the link nonce.
+MEMBER_COLUMNS = ("id", "status", "language", "consent_version", "confirmed_at", "age_band", "municipality_code",
+                  "device", "assistive_technology", "online_frequency", "languages", "availability")
 
 
-def round_rates(session_id: int | None = None) -> list[dict]:
-    """Per invitation round: invited, joined, finished, and the response rate (joined / invited)."""
+def visible_sessions(user: User, limit: int = 200) -> list[TestSession]:
+    """The newest sessions of the services a user may see: the sessions /manage/panel lists, whose rounds the
+    page and the API show."""
+    query = select(TestSession).join(Study).join(Iteration).join(Service).order_by(TestSession.id.desc()).limit(limit)
+    ids = visible_service_ids(user)
+    if ids is not None:
+        query = query.where(Service.id.in_(ids or {-1}))
+    return list(db.session.scalars(query))
+
+
+def round_rates(session_id: int | None = None, *, session_ids: Iterable[int] | None = None) -> list[dict]:
+    """Per invitation round (of one session, of the sessions given, or of all): invited, joined, finished, and the
+    response rate (joined / invited). An invitation counts as finished once its participant has finished the
+    test, whether or not services.panel.sync_finished has noted it yet, so reading writes nothing."""
+    finished = func.coalesce(PanelInvitation.finished_at, Participant.finished_at)
     query = (select(PanelRound.id, PanelRound.session_id, PanelRound.created_at, TestSession.invite_code,
-                    func.count(PanelInvitation.id),
-                    func.count(PanelInvitation.joined_at), func.count(PanelInvitation.finished_at))
+                    func.count(PanelInvitation.id), func.count(PanelInvitation.joined_at), func.count(finished))
              .join(TestSession, TestSession.id == PanelRound.session_id)
              .outerjoin(PanelInvitation, PanelInvitation.round_id == PanelRound.id)
+             .outerjoin(Participant, Participant.id == PanelInvitation.participant_id)
              .group_by(PanelRound.id, PanelRound.session_id, PanelRound.created_at, TestSession.invite_code)
              .order_by(PanelRound.id))
     if session_id is not None:
         query = query.where(PanelRound.session_id == session_id)
+    if session_ids is not None:
+        query = query.where(PanelRound.session_id.in_(list(session_ids) or [-1]))
     out = []
-    for round_id, sid, created, code, invited, joined, finished in db.session.execute(query):
+    for round_id, sid, created, code, invited, joined, finished_count in db.session.execute(query):
         out.append({"round": round_id, "session_id": sid, "code": code, "created_at": created,
-                    "invited": invited, "joined": joined, "finished": finished,
+                    "invited": invited, "joined": joined, "finished": finished_count,
                     "rate": joined / invited if invited else None})
     return out
 
@@ -41,8 +66,11 @@ def panel_size() -> dict[str, int]:
     return dict(db.session.execute(select(PanelMember.status, func.count()).group_by(PanelMember.status)).all())
 
 
-def monthly_counts() -> list[PanelMonthlyCount]:
-    return list(db.session.scalars(select(PanelMonthlyCount).order_by(PanelMonthlyCount.month)))
+def monthly_counts() -> list[dict]:
+    """Joins and leaves per month ("2026-12"), as counted when they happened."""
+    rows = db.session.execute(select(PanelMonthlyCount.month, PanelMonthlyCount.joins, PanelMonthlyCount.leaves)
+                              .order_by(PanelMonthlyCount.month))
+    return [{"month": month, "joins": joins, "leaves": leaves} for month, joins, leaves in rows]
 
 
 def composition(study_id: int) -> list[dict]:
@@ -75,27 +103,40 @@ def composition(study_id: int) -> list[dict]:
     return rows
 
 
+def suppressed_composition(rows: list[dict], k: int) -> list[dict]:
+    """composition's rows for readers outside the panel team (the API): a cell's members or participants below k
+    (and the cells that would give them away: privacy.suppress_small_cells over the whole table, whose total a
+    reader can derive) become None with their shares, flagged members_suppressed / participants_suppressed."""
+    if not rows:
+        return []
+    out = [dict(row) for row in rows]
+    for count, share in (("members", "member_share"), ("participants", "participant_share")):
+        frame = pd.DataFrame({count: [int(row[count]) for row in rows]})
+        hidden = privacy.suppress_small_cells(frame, count, k)["suppressed"].tolist()
+        for row, is_hidden in zip(out, hidden):
+            row[f"{count}_suppressed"] = bool(is_hidden)
+            if is_hidden:
+                row[count] = row[share] = None
+    return out
+
+
 def _quotas(study_id: int) -> list[PanelQuota]:
     return list(db.session.scalars(select(PanelQuota).where(PanelQuota.study_id == study_id)
                                    .order_by(PanelQuota.cell_key)))
 
 
 def export_rows() -> list[dict]:
-    """The panel export: one row per member, no e-mail address (staff contact members through invitations)."""
-    invited = dict(db.session.execute(select(PanelInvitation.member_id, func.count())
-                                      .group_by(PanelInvitation.member_id)).all())
-    joined = dict(db.session.execute(select(PanelInvitation.member_id, func.count())
-                                     .where(PanelInvitation.joined_at.is_not(None))
-                                     .group_by(PanelInvitation.member_id)).all())
-    rows = []
-    for m in db.session.scalars(select(PanelMember).order_by(PanelMember.id)):
-        rows.append({"member": m.id, "status": m.status, "language": m.language,
-                     "consent_version": m.consent_version, "confirmed_at": m.confirmed_at,
-                     "age_band": m.age_band, "municipality_code": m.municipality_code, "device": m.device,
-                     "assistive_technology": m.assistive_technology, "online_frequency": m.online_frequency,
-                     "languages": m.languages, "availability": m.availability,
-                     "invitations": invited.get(m.id, 0), "tests": joined.get(m.id, 0)})
-    return rows
+    """The panel export: one row per member, no e-mail address (staff contact members through invitations).
+    Plain rows in one pass, each member's invitations and tests counted in SQL."""
+    invited = (select(PanelInvitation.member_id, func.count().label("invitations"),
+                      func.count(PanelInvitation.joined_at).label("tests"))
+               .group_by(PanelInvitation.member_id).subquery())
+    columns = [getattr(PanelMember, name) for name in MEMBER_COLUMNS]
+    rows = db.session.execute(
+        select(*columns, func.coalesce(invited.c.invitations, 0), func.coalesce(invited.c.tests, 0))
+        .outerjoin(invited, invited.c.member_id == PanelMember.id).order_by(PanelMember.id))
+    names = ["member" if name == "id" else name for name in MEMBER_COLUMNS] + ["invitations", "tests"]
+    return [dict(zip(names, row)) for row in rows]
 
 
 def incentives_of(session_id: int) -> list[PanelIncentive]:
@@ -105,12 +146,10 @@ def incentives_of(session_id: int) -> list[PanelIncentive]:
 
 def incentive_months() -> list[dict]:
     """The accounts office's view: per month (of the day given), how many incentives and their total in yen."""
-    totals: dict[str, list[int]] = {}
-    for given_on, amount in db.session.execute(select(PanelIncentive.given_on, PanelIncentive.amount_yen)):
-        month = totals.setdefault(f"{given_on:%Y-%m}", [0, 0])
-        month[0] += 1
-        month[1] += amount
-    return [{"month": month, "count": n, "total_yen": total} for month, (n, total) in sorted(totals.items())]
+    year, month = extract("year", PanelIncentive.given_on), extract("month", PanelIncentive.given_on)
+    rows = db.session.execute(select(year, month, func.count(), func.sum(PanelIncentive.amount_yen))
+                              .group_by(year, month).order_by(year, month))
+    return [{"month": f"{int(y):04d}-{int(m):02d}", "count": n, "total_yen": int(total)} for y, m, n, total in rows]
 
 
 def incentive_rows() -> list[dict]:
@@ -121,3 +160,30 @@ def incentive_rows() -> list[dict]:
         .order_by(PanelIncentive.given_on, PanelIncentive.id))
     return [{"given_on": given_on, "member": member_id, "session": code, "description": description,
              "amount_yen": amount} for given_on, member_id, code, description, amount in rows]
+
+
+# ---- the API's payloads (plain JSON data: dates as ISO 8601 text) ------------------------------------------
+
+def _round_json(row: dict) -> dict:
+    created = row["created_at"]
+    return {**row, "created_at": created.isoformat() if created is not None else None}
+
+
+def panel_summary(user: User) -> dict:
+    """/api/v1/panel: the figures of /manage/panel for this user (rounds of the sessions the page lists), no
+    personal data: the panel's size by status, joins and leaves per month, response rate per round."""
+    sessions = visible_sessions(user)
+    size = panel_size()
+    return {"size": {status: size.get(status, 0) for status in ("active", "pending", "left")},
+            "months": monthly_counts(),
+            "rounds": [_round_json(r) for r in round_rates(session_ids=[s.id for s in sessions])]}
+
+
+def session_summary(test_session: TestSession, k: int) -> dict:
+    """/api/v1/panel/sessions/<id>: the session page's figures: response rate per round and the study's
+    composition against its target shares, cells below k suppressed (suppressed_composition)."""
+    return {"session": {"id": test_session.id, "code": test_session.invite_code, "study_id": test_session.study_id,
+                        "service_id": test_session.study.iteration.service_id},
+            "k": k, "rounds": [_round_json(r) for r in round_rates(test_session.id)],
+            "composition": suppressed_composition(composition(test_session.study_id), k)}
+
