@@ -163,6 +163,7 @@ def schemas() -> dict[str, dict]:
             "change": _null(_obj({**compare_rates, "verdict": VERDICT})),
             "unresolved_findings": {"type": "object", "additionalProperties": INT}}),
         **survey_schemas(),
+        **panel_schemas(),
     }
 
 
@@ -210,6 +211,27 @@ def survey_schemas() -> dict[str, dict]:
                                      "uncovered_cells": {"type": "array"}, "weights": {"type": "array"}})),
             "comparison": _null(_obj({"verdict": VERDICT, "alpha": NUM, "items": {"type": "array", "items": change},
                                       "only_base": {"type": "array"}, "only_candidate": {"type": "array"}}))}),
+    }
+
+
+def panel_schemas() -> dict[str, dict]:
+    """The tester panel's payloads (civictest.reporting.panel): the panel as a whole and one session's figures."""
+    panel_round = _obj({"round": INT, "session_id": INT, "code": STR,
+                        "created_at": {"type": ["string", "null"], "format": "date-time"}, "invited": INT,
+                        "joined": INT, "finished": INT, "rate": NUM})
+    cell = _obj({"cell_key": STR, "cell": {"type": "object", "additionalProperties": STR}, "target_share": NUM,
+                 "members": NINT, "member_share": NUM, "members_suppressed": BOOL, "participants": NINT,
+                 "participant_share": NUM, "participants_suppressed": BOOL})
+    return {
+        "PanelRound": panel_round,
+        "PanelSummary": _obj({
+            "size": _obj({"active": INT, "pending": INT, "left": INT}),
+            "months": {"type": "array", "items": _obj({"month": STR, "joins": INT, "leaves": INT})},
+            "rounds": {"type": "array", "items": _ref("PanelRound")}}),
+        "PanelSession": _obj({
+            "session": _obj({"id": INT, "code": STR, "study_id": INT, "service_id": INT}), "k": INT,
+            "rounds": {"type": "array", "items": _ref("PanelRound")},
+            "composition": {"type": "array", "items": cell}}),
     }
 
 
@@ -331,6 +353,15 @@ def paths() -> dict[str, dict]:
             parameters=(_id("survey_id", _("調査の ID。")), _id("wave_id", _("調査の回の ID。")),
                         _query("item", _("組織ごとの数値をこの設問だけにします(省略時はすべての設問)。"))),
             errors=(400, 401, 404, 503)),
+        "/panel": _operation(
+            "panelSummary", _("テスターパネルの数値"),
+            _("登録者数(状態ごと)、月ごとの登録と退会、見られるセッションの招待ごとの回答率。個人のデータは含みません。"),
+            _ref("PanelSummary"), errors=(401, 503)),
+        "/panel/sessions/{session_id}": _operation(
+            "panelSession", _("セッションのパネルの数値"),
+            _("招待ごとの回答率と、割り当ての区分ごとの目標・登録者・参加者の割合。k 人未満の区分"
+              "(と、それを割り出せる区分)は伏せます(数と割合が null)。"),
+            _ref("PanelSession"), parameters=(_id("session_id", _("セッションの ID。")),), errors=(401, 404, 503)),
     }
     return {PREFIX + path: {"get": op} for path, op in ops.items()}
 

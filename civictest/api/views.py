@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from civictest.api import bp, openapi, params
 from civictest.compare.pages import dashboard_figures, pick_base
 from civictest.extensions import db
-from civictest.models import Iteration, Service
+from civictest.models import Iteration, Service, TestSession
 from civictest.models.surveys import SurveyWave
 from civictest.reporting import figures
+from civictest.reporting import panel as panel_figures
 from civictest.reporting import surveys as survey_figures
 from civictest.security import can_see_service, services_for
 
@@ -127,3 +128,20 @@ def survey_wave_results(survey_id: int, wave_id: int):  # noqa: ANN201
     item_id = params.integer("item")
     return jsonify(survey_figures.wave_results(wave, int(current_app.config["SURVEY_SUPPRESSION_K"]),
                                                item_id=item_id, every_item=item_id is None))
+
+
+@bp.get("/panel")
+def panel_summary():  # noqa: ANN201
+    """The tester panel's figures of /manage/panel: size, joins and leaves per month, rate per round."""
+    return jsonify(panel_figures.panel_summary(g.api_user))
+
+
+@bp.get("/panel/sessions/<int:session_id>")
+def panel_session(session_id: int):  # noqa: ANN201
+    """A session's panel figures (the page /manage/panel/sessions/<id>): rounds and composition, small cells
+    suppressed."""
+    test_session = db.session.get(TestSession, session_id) if params.fits(session_id) else None
+    if test_session is None or not can_see_service(g.api_user, test_session.study.iteration.service_id):
+        abort(404)
+    return jsonify(panel_figures.session_summary(test_session, current_app.config["SUPPRESSION_K"]))
+
