@@ -33,6 +33,10 @@ class PanelMember(db.Model):
         CheckConstraint("status IN ('pending', 'active', 'left')", name="status"),
         CheckConstraint("language IN ('ja', 'en')", name="language"),
         Index("ix_panel_member_status_last_tested", "status", "last_tested_at"),
+        # Covers the figures' GROUP BY over the quota dimensions of active members (reporting.panel.composition)
+        # and the selection's candidates (services.panel.candidates): read from the index, not the table.
+        Index("ix_panel_member_profile", "status", "age_band", "municipality_code", "device", "online_frequency",
+              "assistive_technology", "last_tested_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -139,9 +139,13 @@ def export_rows() -> list[dict]:
     return [dict(zip(names, row)) for row in rows]
 
 
-def incentives_of(session_id: int) -> list[PanelIncentive]:
-    return list(db.session.scalars(select(PanelIncentive).where(PanelIncentive.session_id == session_id)
-                                   .order_by(PanelIncentive.given_on, PanelIncentive.id)))
+def incentives_of(session_id: int) -> list:
+    """A session's ledger lines (id, member_id or None once erased, description, amount_yen, given_on), as plain
+    rows read by attribute: the session page lists them without building an ORM object per line."""
+    return list(db.session.execute(
+        select(PanelIncentive.id, PanelIncentive.member_id, PanelIncentive.description, PanelIncentive.amount_yen,
+               PanelIncentive.given_on)
+        .where(PanelIncentive.session_id == session_id).order_by(PanelIncentive.given_on, PanelIncentive.id)))
 
 
 def incentive_months() -> list[dict]:
