@@ -13,6 +13,8 @@ from civictest.extensions import db, login_manager
 from civictest.models import AuditEvent, Service, User
 
 STAFF_ROLES = ("admin", "service_team", "product_owner", "facilitator")
+# Authoring and the tester panel (/manage and the panel's API): the roles that run studies and recruit.
+MANAGE_ROLES = ("admin", "service_team")
 
 
 def register(app: Flask) -> None:

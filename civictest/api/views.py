@@ -18,7 +18,7 @@ from civictest.models.surveys import SurveyWave
 from civictest.reporting import figures
 from civictest.reporting import panel as panel_figures
 from civictest.reporting import surveys as survey_figures
-from civictest.security import can_see_service, services_for
+from civictest.security import MANAGE_ROLES, can_see_service, services_for
 
 
 def _visible(model: type, object_id: int) -> Any:
@@ -130,9 +130,16 @@ def survey_wave_results(survey_id: int, wave_id: int):  # noqa: ANN201
                                                item_id=item_id, every_item=item_id is None))
 
 
+def _may_see_panel() -> None:
+    """The panel's figures are for the roles that see /manage/panel; to anyone else they do not exist."""
+    if g.api_user.role not in MANAGE_ROLES:
+        abort(404)
+
+
 @bp.get("/panel")
 def panel_summary():  # noqa: ANN201
     """The tester panel's figures of /manage/panel: size, joins and leaves per month, rate per round."""
+    _may_see_panel()
     return jsonify(panel_figures.panel_summary(g.api_user))
 
 
@@ -140,6 +147,7 @@ def panel_summary():  # noqa: ANN201
 def panel_session(session_id: int):  # noqa: ANN201
     """A session's panel figures (the page /manage/panel/sessions/<id>): rounds and composition, small cells
     suppressed."""
+    _may_see_panel()
     test_session = db.session.get(TestSession, session_id) if params.fits(session_id) else None
     if test_session is None or not can_see_service(g.api_user, test_session.study.iteration.service_id):
         abort(404)

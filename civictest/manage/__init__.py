@@ -1,14 +1,14 @@
 """Authoring for admins and service teams: departments, services, tasks, iterations, studies, sessions, staff."""
 from flask import Blueprint
 
-from civictest.security import require_staff
+from civictest.security import MANAGE_ROLES, require_staff
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
 
 @bp.before_request
 def _access_rule() -> None:
-    require_staff("admin", "service_team")
+    require_staff(*MANAGE_ROLES)
 
 
 from civictest.manage import views  # noqa: E402,F401

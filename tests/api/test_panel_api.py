@@ -125,3 +125,11 @@ def test_payloads_fit_the_openapi_schemas(client, world):
         payload = client.get(url, headers=headers).json
         assert [error.message for error in validator.iter_errors(payload)] == [], url
         assert not validator.is_valid({**payload, "rounds": [{"round": "1"}]}), "the schema is not vacuous"
+
+
+@pytest.mark.parametrize("role", ["facilitator", "product_owner"])
+def test_panel_api_is_for_the_roles_of_the_panel_page(client, world, role):
+    headers = bearer(make_user(role, [world["service"]], f"{role}@example.jp"))
+    assert client.get("/api/v1/panel", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/panel/sessions/{world['mine'].id}", headers=headers).status_code == 404
+    assert client.get("/api/v1/panel", headers=bearer(world["team"])).status_code == 200
