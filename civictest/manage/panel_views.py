@@ -119,7 +119,14 @@ def _session_page(test_session: TestSession, status: int = 200, **forms):  # noq
         quota_form=forms.get("quota_form") or QuotaUploadForm(),
         screener_form=forms.get("screener_form") or ScreenerForm(), localized=localized,
         incentive_form=forms.get("incentive_form") or _incentive_form(test_session),
-        incentives=panel.incentives_of(test_session.id)), status
+        incentives=panel.incentives_of(test_session.id),
+        booking_counts=_booking_counts(test_session)), status
+
+
+def _booking_counts(test_session: TestSession) -> dict | None:
+    from civictest.services import booking
+
+    return booking.session_counts(test_session.id) if test_session.mode == "in_person" else None
 
 
 @bp.route("/panel/sessions/<int:session_id>")

@@ -472,3 +472,14 @@ def no_shows_in_year(member_ids: list[int], now: datetime | None = None) -> dict
         .where(PanelInvitation.member_id.in_(member_ids), Booking.attendance == "no_show",
                Booking.attendance_at >= since)
         .group_by(PanelInvitation.member_id)).all())
+
+
+def waiting_position(booking: Booking) -> int | None:
+    """1 for the first person waiting for the slot, and so on; None when not waiting."""
+    if booking.state != "waiting" or booking.waiting_since is None:
+        return None
+    ahead = db.session.scalar(select(func.count()).select_from(Booking).where(
+        Booking.slot_id == booking.slot_id, Booking.state == "waiting",
+        (Booking.waiting_since < booking.waiting_since)
+        | ((Booking.waiting_since == booking.waiting_since) & (Booking.id < booking.id)))) or 0
+    return ahead + 1
