@@ -58,13 +58,24 @@ def booking_slots(session_id: int):
     return _slots_page(test_session, form, 422 if form.errors else 200)
 
 
-@bp.route("/panel/sessions/<int:session_id>/slots/<int:slot_id>", methods=["GET", "POST"])
-def booking_slot_edit(session_id: int, slot_id: int):
-    test_session = _session(session_id)
+def _slot(slot_id: int):  # noqa: ANN202
+    """A slot of a session of a service the user may see (else 404), and its session."""
+    from civictest.models import BookingSlot
+
+    slot = db.session.get(BookingSlot, slot_id)
+    if slot is None:
+        abort(404)
+    test_session = _session(slot.session_id)
     try:
-        slot = booking.slot_of_session(test_session, slot_id)
+        return booking.slot_of_session(test_session, slot_id), test_session
     except NotFound:
         abort(404)
+
+
+@bp.route("/panel/slots/<int:slot_id>", methods=["GET", "POST"])
+def booking_slot_edit(slot_id: int):
+    slot, test_session = _slot(slot_id)
+    session_id = test_session.id
     start, end = booking.tokyo(slot.starts_at), booking.tokyo(slot.ends_at)
     form = SlotForm(data={"day": start.date(), "start": start.time().replace(tzinfo=None),
                           "end": end.time().replace(tzinfo=None), "capacity": slot.capacity})
@@ -87,13 +98,10 @@ def booking_slot_edit(session_id: int, slot_id: int):
                            slot_words=booking.slot_words), 422 if form.errors else 200
 
 
-@bp.route("/panel/sessions/<int:session_id>/slots/<int:slot_id>/delete", methods=["POST"])
-def booking_slot_delete(session_id: int, slot_id: int):
-    test_session = _session(session_id)
-    try:
-        slot = booking.slot_of_session(test_session, slot_id)
-    except NotFound:
-        abort(404)
+@bp.route("/panel/slots/<int:slot_id>/delete", methods=["POST"])
+def booking_slot_delete(slot_id: int):
+    slot, test_session = _slot(slot_id)
+    session_id = test_session.id
     if not SlotDeleteForm().validate_on_submit():
         abort(400)
     try:
