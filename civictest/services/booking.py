@@ -483,3 +483,24 @@ def waiting_position(booking: Booking) -> int | None:
         (Booking.waiting_since < booking.waiting_since)
         | ((Booking.waiting_since == booking.waiting_since) & (Booking.id < booking.id)))) or 0
     return ahead + 1
+
+
+def release_member(member_id: int) -> int:
+    """Erasure: the member's booked places are freed (and go to the waiting list) and their places in line
+    dropped, before their invitations and bookings are deleted. No e-mail goes to an erased address. The
+    caller commits. Returns how many booked places were freed."""
+    rows = db.session.scalars(
+        select(Booking).join(PanelInvitation, PanelInvitation.id == Booking.invitation_id)
+        .where(PanelInvitation.member_id == member_id, Booking.state.in_(("booked", "waiting")))
+        .order_by(Booking.slot_id)).all()
+    freed = 0
+    for row in rows:
+        was_booked, slot_id = row.state == "booked", row.slot_id
+        row.state, row.waiting_since = "cancelled", None
+        db.session.flush()
+        if was_booked and slot_id is not None:
+            _lock_slots(slot_id)
+            _free_place(slot_id)
+            _promote(slot_id)
+            freed += 1
+    return freed

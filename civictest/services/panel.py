@@ -184,6 +184,9 @@ def erase(member: PanelMember) -> None:
     if member.status == "active":
         _count_month("leaves")
     address = member.email
+    from civictest.services import booking
+
+    booking.release_member(member.id)  # a booked place goes to the waiting list, not with the member
     db.session.execute(delete(PanelInvitation).where(PanelInvitation.member_id == member.id))
     db.session.delete(member)
     _forget_address(address)

@@ -308,3 +308,18 @@ def test_end_to_end_through_smtp_promotion_mail_with_its_ics(app, client, venue,
     assert str(promoted["method"]) == "REQUEST" and event["dtstart"].params["TZID"] == "Asia/Tokyo"
     assert "waiting list" in by_address["b@example.jp"]["Subject"]
     assert by_address["b@example.jp"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_erasing_a_booked_member_frees_the_place_for_the_first_waiting(venue):
+    from civictest.services import panel
+
+    only = slot(venue, capacity=1)
+    inv_a, _ = invite(member("a@example.jp"), venue)
+    inv_b, _ = invite(member("b@example.jp"), venue)
+    booking.book(inv_a, only.id)
+    booking.book(inv_b, only.id)
+    panel.erase(inv_a.member)
+    db.session.expire_all()
+    assert _places(only.id) == 1 and booking.booking_of(inv_b).state == "booked"
+    assert mails_to("a@example.jp") == [] and [m.kind for m in mails_to("b@example.jp")] == ["booking_confirmed"]
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
