@@ -248,6 +248,8 @@ def book(invitation: PanelInvitation, slot_id: object, *, now: datetime | None =
     if aware(slot.starts_at) <= now:
         raise InvalidInput("past")
     booking = booking_of(invitation)
+    if booking is not None and booking.state == "waiting" and booking.slot_id == slot.id:
+        return BookingResult(booking, "unchanged")  # already in line for it: keep their place in line
     if booking is not None and booking.state == "booked":
         if booking.slot_id == slot.id:
             return BookingResult(booking, "unchanged")

@@ -88,6 +88,7 @@ def test_a_full_slot_offers_the_waiting_list_and_a_cancellation_promotes_the_fir
     assert booking.book(inv_b, only.id).outcome == "waiting"
     assert booking.book(inv_c, only.id).outcome == "waiting"
     assert mails_to("b@example.jp") == [], "a place on the waiting list is not a calendar event"
+    assert booking.book(inv_b, only.id).outcome == "unchanged", "choosing it again keeps the place in line"
     b_row, c_row = booking.booking_of(inv_b), booking.booking_of(inv_c)
     assert booking.waiting_position(b_row) == 1 and booking.waiting_position(c_row) == 2
 
