@@ -16,6 +16,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -349,7 +350,7 @@ def _event(booking: Booking, member: PanelMember) -> CalendarEvent:
     location = ", ".join(part for part in (test_session.venue_name, test_session.venue_address) if part)
     return CalendarEvent(uid=booking.uid, sequence=booking.sequence, starts_at=aware(booking.slot.starts_at),
                          ends_at=aware(booking.slot.ends_at), summary=summary, location=location,
-                         description=description, organizer=current_app.config["MAIL_DEFAULT_SENDER"],
+                         description=description, organizer=parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1],
                          attendee=member.email, stamp=utcnow())
 
 
