@@ -324,3 +324,10 @@ def test_erasing_a_booked_member_frees_the_place_for_the_first_waiting(venue):
     assert _places(only.id) == 1 and booking.booking_of(inv_b).state == "booked"
     assert mails_to("a@example.jp") == [] and [m.kind for m in mails_to("b@example.jp")] == ["booking_confirmed"]
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
+
+
+def test_the_booking_page_is_not_for_search_engines(client, venue):
+    invitation, _ = invite(member("a@example.jp"), venue)
+    response = client.get(f"/panel/b/{booking.booking_token(invitation)}")
+    assert "noindex" in response.headers.get("X-Robots-Tag", "")
+    assert "Disallow: /panel/b/" in client.get("/robots.txt").get_data(as_text=True)
