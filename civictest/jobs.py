@@ -20,7 +20,8 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.storage import MemoryStorage
 
 # Modules that define tasks; the worker imports them all before it starts.
-TASK_MODULES: tuple[str, ...] = ("civictest.mail.delivery", "civictest.services.survey_invitations")
+TASK_MODULES: tuple[str, ...] = ("civictest.mail.delivery", "civictest.services.survey_invitations",
+                                 "civictest.services.booking")
 
 
 class _SqliteStorage(SqliteHuey.storage_class):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "civictest"
 # Pure: data in, data out; no Flask, no database, no request, so they can be used and tested anywhere.
-PURE = ["analysis", "sentiment", "dashboards", "privacy.py", "oidc_claims.py", "charts.py", "maps.py", "geo.py", "consent.py", "panel_consent.py", "panel_selection.py",
+PURE = ["analysis", "sentiment", "dashboards", "privacy.py", "oidc_claims.py", "charts.py", "maps.py", "geo.py", "consent.py", "panel_consent.py", "panel_selection.py", "booking_ics.py",
         "instruments.py", "config.py", "importing/spreadsheets.py", "importing/rows.py", "exporting/writers.py",
         "exporting/staff.py", "exporting/opendata.py", "exporting/metadata.py", "services/errors.py",
         "services/demo_data.py", "reporting/vocabulary.py", "exporting/datapackage.py", "importing/roster.py",

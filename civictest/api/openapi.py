@@ -231,7 +231,9 @@ def panel_schemas() -> dict[str, dict]:
         "PanelSession": _obj({
             "session": _obj({"id": INT, "code": STR, "study_id": INT, "service_id": INT}), "k": INT,
             "rounds": {"type": "array", "items": _ref("PanelRound")},
-            "composition": {"type": "array", "items": cell}}),
+            "composition": {"type": "array", "items": cell},
+            "bookings": {"oneOf": [_obj({"booked": INT, "waiting": INT, "attended": INT, "no_show": INT}),
+                                   {"type": "null"}]}}),
     }
 
 

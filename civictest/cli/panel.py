@@ -1,4 +1,4 @@
-"""`flask --app app panel invite | remind | export | incentives | quotas`: the tester panel's rounds from the command line.
+"""`flask --app app panel invite | remind | booking-reminders | export | incentives | quotas`: the tester panel's rounds from the command line.
 
 Thin wrappers over services.panel (actions) and reporting.panel (exports); the same actions are on the staff pages (/manage/panel)."""
 from __future__ import annotations
@@ -45,6 +45,14 @@ def invite_command(code: str, count: int, seed: int | None) -> None:
 def remind_command(code: str) -> None:
     """Remind invited members who have not finished (each once)."""
     click.echo(f"{panel.remind(_session(code))} reminders queued")
+
+
+@panel_cli.command("booking-reminders")
+def booking_reminders_command() -> None:
+    """Queue the day-before reminders of in-person bookings (the worker also runs this every hour)."""
+    from civictest.services import booking
+
+    click.echo(f"{booking.send_reminders()} booking reminders queued")
 
 
 @panel_cli.command("export")

@@ -12,3 +12,4 @@ def _access_rule() -> None:
 
 
 from civictest.facilitate import views  # noqa: E402,F401
+from civictest.facilitate import booking_views  # noqa: E402,F401

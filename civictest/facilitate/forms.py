@@ -26,3 +26,7 @@ class ObservationForm(CivicForm):
 
 class TimerForm(CivicForm):
     """The start button: a POST that returns the page with a signed start time (no server-side state)."""
+
+
+class AttendanceForm(CivicForm):
+    """Only the CSRF token: the pressed button says attended, no-show or clear (name="attendance")."""

@@ -16,3 +16,4 @@ from civictest.manage import imports  # noqa: E402,F401
 from civictest.manage import exports  # noqa: E402,F401
 from civictest.manage import panel_views  # noqa: E402,F401
 from civictest.manage import mail_views  # noqa: E402,F401
+from civictest.manage import booking_views  # noqa: E402,F401

@@ -47,6 +47,10 @@ ACTION = {
     "finding_status_changed": _l("課題の状態を変更"),
     "finding_evidence_added": _l("課題に根拠を追加"),
     "finding_evidence_removed": _l("課題から根拠を外す"),
+    "booking_slot_added": _l("予約の時間枠を追加"),
+    "booking_slot_saved": _l("予約の時間枠を変更"),
+    "booking_slot_deleted": _l("予約の時間枠を削除"),
+    "booking_attendance": _l("来場・欠席を記録"),
 }
 OBJECT = {
     "user": _l("職員 ID"), "department": _l("部署 ID"), "service": _l("サービス ID"), "task": _l("タスク ID"),

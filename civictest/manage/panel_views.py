@@ -107,7 +107,8 @@ def _session_page(test_session: TestSession, status: int = 200, **forms):  # noq
         quota_form=forms.get("quota_form") or QuotaUploadForm(),
         screener_form=forms.get("screener_form") or ScreenerForm(), localized=localized,
         incentive_form=forms.get("incentive_form") or _incentive_form(test_session),
-        incentives=panel_figures.incentives_of(test_session.id)), status
+        incentives=panel_figures.incentives_of(test_session.id),
+        booking_counts=panel_figures.session_bookings(test_session)), status
 
 
 @bp.route("/panel/sessions/<int:session_id>")

@@ -1,4 +1,5 @@
 """Database models: columns, relationships and small invariants. No reports, no url_for."""
+from civictest.models.booking import Booking, BookingSlot
 from civictest.models.catalog import Department, Iteration, Service, Study, StudyTask, Task
 from civictest.models.feedback import FeedbackResponse, FeedbackTally
 from civictest.models.findings import Finding, FindingEvent, Tag
@@ -19,7 +20,7 @@ from civictest.models.surveys import (
 )
 
 __all__ = [
-    "Attempt", "AttemptTally", "AuditEvent", "Comment", "CommentTally", "Department", "FeedbackResponse", "FeedbackTally", "Finding", "FindingEvent", "Iteration",
+    "Attempt", "AttemptTally", "AuditEvent", "Booking", "BookingSlot", "Comment", "CommentTally", "Department", "FeedbackResponse", "FeedbackTally", "Finding", "FindingEvent", "Iteration",
     "MailSuppression", "OutgoingMail", "PanelIncentive", "PanelInvitation", "PanelMember", "PanelMonthlyCount", "PanelQuota", "PanelRound",
     "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "RecoveryCode", "ScreenerQuestion", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",

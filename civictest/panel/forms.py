@@ -59,3 +59,12 @@ class EraseForm(CivicForm):
 class StartForm(CivicForm):
     agree = BooleanField(_l("上記の説明を読み、参加に同意します"),
                          validators=[InputRequired(_l("参加するには、同意のチェックを入れてください"))])
+
+
+class BookingForm(CivicForm):
+    """Book, change or join a waiting list: the slot comes as a radio value the booking service checks itself
+    (a slot of another session, a past or made-up one gets a clear message and stores nothing)."""
+
+
+class CancelBookingForm(CivicForm):
+    """Cancel the booking or leave the waiting list: only the CSRF token."""

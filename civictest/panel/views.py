@@ -9,8 +9,10 @@ from flask_limiter.util import get_remote_address
 from civictest import consent, panel_consent
 from civictest.extensions import limiter
 from civictest.panel import bp
-from civictest.panel.forms import EraseForm, JoinForm, MemberForm, StartForm
+from civictest.models.base import utcnow
+from civictest.panel.forms import BookingForm, CancelBookingForm, EraseForm, JoinForm, MemberForm, StartForm
 from civictest.participate import tickets
+from civictest.services import booking as booking_service
 from civictest.services import panel, participation
 from civictest.services.errors import Conflict, InvalidInput
 
@@ -138,6 +140,69 @@ def personal_link(token: str):
         session[PARTICIPANT_KEY] = person.public_id
         return redirect(url_for("participate.continue_test"))
     sections = consent.consent_sections(consent.CURRENT_VERSION, _lang())
+    booking_link = (url_for("panel.booking", token=booking_service.booking_token(invitation))
+                    if test_session.mode == "in_person" and booking_service.has_slots(test_session.id) else None)
     return render_template("panel/start.html", form=form, invitation=invitation, test_session=test_session,
+                           booking_link=booking_link,
                            questions=questions, answers=answers, missing=missing, sections=sections,
                            version=consent.CURRENT_VERSION, lang=_lang()), 422 if (form.errors or missing) else 200
+
+
+# ---- session booking (in-person sessions) ------------------------------------------------------------------
+
+def _booking_message(error: Exception) -> str:
+    code = getattr(error, "message", "")
+    return {
+        "slot": _("その時間枠は選べません。一覧から選び直してください。"),
+        "past": _("その時間枠はもう始まっているか、終わっています。ほかの時間枠を選んでください。"),
+        "closed": _("このテストは予約を受け付けていません。"),
+        "full": _("その時間枠は満席になりました。今の予約はそのままです。ほかの時間枠を選んでください。"),
+        "changed": _("予約がほかの画面で変更されました。もう一度確認してください。"),
+        "nothing": _("取り消す予約はありません。"),
+    }.get(code, _("予約できませんでした。もう一度お試しください。"))
+
+
+@bp.route("/b/<token>", methods=["GET", "POST"])
+@limiter.limit("60 per hour", methods=["POST"])
+def booking(token: str):
+    """Book a time slot of an in-person session, change it, cancel it, or wait for a full slot."""
+    invitation = booking_service.invitation_from_token(token)
+    form, cancel_form = BookingForm(), CancelBookingForm()
+    error, status = None, 200
+    if request.method == "POST":
+        action = request.form.get("action")
+        chosen = request.form.get("slot")
+        if action == "cancel" and cancel_form.validate_on_submit():
+            try:
+                booking_service.cancel(invitation)
+            except (InvalidInput, Conflict) as problem:
+                error, status = _booking_message(problem), 422
+            else:
+                return redirect(url_for("panel.booking", token=token, done="cancelled"))
+        elif action == "book" and form.validate_on_submit():
+            if not chosen:
+                error, status = _("時間枠を選んでください。"), 422
+            else:
+                try:
+                    result = booking_service.book(invitation, chosen)
+                except (InvalidInput, Conflict) as problem:
+                    error, status = _booking_message(problem), 422
+                else:
+                    return redirect(url_for("panel.booking", token=token, done=result.outcome))
+        else:
+            error, status = _("送信できませんでした。ページを開き直して、もう一度お試しください。"), 400
+    return _booking_page(invitation, token, form, cancel_form, error, status)
+
+
+def _booking_page(invitation, token: str, form, cancel_form, error: str | None, status: int):  # noqa: ANN001, ANN202
+    current = booking_service.booking_of(invitation)
+    slots = booking_service.slots_of(invitation.session_id)
+    now = utcnow()
+    open_slots = [s for s in slots if booking_service.aware(s.starts_at) > now]
+    done = request.args.get("done") if status == 200 else None
+    return render_template(
+        "panel/booking.html", invitation=invitation, test_session=invitation.session, current=current,
+        slots=open_slots, form=form, cancel_form=cancel_form, error=error, done=done, token=token,
+        can_book=booking_service.can_book(invitation),
+        waiting_position=booking_service.waiting_position(current) if current else None, slot_words=booking_service.slot_words, lang=_lang(),
+        service=invitation.session.study.iteration.service), status

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import extract, func, select
@@ -16,8 +17,9 @@ from sqlalchemy import extract, func, select
 from civictest import privacy
 
 from civictest.extensions import db
+from civictest.models.base import aware, utcnow
 from civictest.models import (
-    Iteration, PanelIncentive, PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, Participant,
+    Booking, Iteration, PanelIncentive, PanelInvitation, PanelMember, PanelMonthlyCount, PanelQuota, PanelRound, Participant,
     Service, Study, TestSession, User,
 )
 from civictest.panel_selection import cell_key
@@ -183,11 +185,52 @@ def panel_summary(user: User) -> dict:
             "rounds": [_round_json(r) for r in round_rates(session_ids=[s.id for s in sessions])]}
 
 
+def booking_counts(session_id: int) -> dict[str, int]:
+    """An in-person session's bookings: booked, waiting, attended, no-show (the panel session page, the slots and
+    attendance pages and the API)."""
+    rows = db.session.execute(
+        select(Booking.state, Booking.attendance, func.count()).where(Booking.session_id == session_id)
+        .group_by(Booking.state, Booking.attendance)).all()
+    counts = {"booked": 0, "waiting": 0, "attended": 0, "no_show": 0}
+    for state, attendance, n in rows:
+        if state in ("booked", "waiting"):
+            counts[state] += n
+        if state == "booked" and attendance:
+            counts[attendance] += n
+    return counts
+
+
+def slot_waiting(session_id: int) -> dict[int, int]:
+    """How many wait for each slot of a session."""
+    return dict(db.session.execute(
+        select(Booking.slot_id, func.count()).where(Booking.session_id == session_id, Booking.state == "waiting")
+        .group_by(Booking.slot_id)).all())
+
+
+def no_shows_in_year(member_ids: list[int], now: datetime | None = None) -> dict[int, int]:
+    """No-shows per member over the last 365 days (shown to staff beside each booking; the fatigue rule does not
+    use them yet)."""
+    if not member_ids:
+        return {}
+    since = aware(now or utcnow()) - timedelta(days=365)
+    return dict(db.session.execute(
+        select(PanelInvitation.member_id, func.count()).join(Booking, Booking.invitation_id == PanelInvitation.id)
+        .where(PanelInvitation.member_id.in_(member_ids), Booking.attendance == "no_show",
+               Booking.attendance_at >= since)
+        .group_by(PanelInvitation.member_id)).all())
+
+
+def session_bookings(test_session: TestSession) -> dict[str, int] | None:
+    """booking_counts for an in-person session; None for a remote one, which has no places to book."""
+    return booking_counts(test_session.id) if test_session.mode == "in_person" else None
+
+
 def session_summary(test_session: TestSession, k: int) -> dict:
     """/api/v1/panel/sessions/<id>: the session page's figures: response rate per round and the study's
     composition against its target shares, cells below k suppressed (suppressed_composition)."""
     return {"session": {"id": test_session.id, "code": test_session.invite_code, "study_id": test_session.study_id,
                         "service_id": test_session.study.iteration.service_id},
             "k": k, "rounds": [_round_json(r) for r in round_rates(test_session.id)],
-            "composition": suppressed_composition(composition(test_session.study_id), k)}
+            "composition": suppressed_composition(composition(test_session.study_id), k),
+            "bookings": session_bookings(test_session)}
 

@@ -40,15 +40,17 @@ class DemoSummary:
         lines.append(f"resident test session: /join/{DEMO_INVITE_CODE}")
         lines.append(f"tester panel: /panel/join; invite: flask --app app panel invite --session {DEMO_INVITE_CODE} "
                      "--count 40")
+        lines.append("in-person session with booking: /manage/panel -> the session DEMO-2026-VENUE -> time slots")
         return "\n".join(lines)
 
 
 def load(password: str | None = None) -> DemoSummary:
     """Load the demo unless it is there already (recognised by its first department's code)."""
-    from civictest.services import survey_demo
+    from civictest.services import demo_booking, survey_demo
 
     if db.session.scalar(select(Department).where(Department.code == content.DEPARTMENTS[0][0])) is not None:
         added = _panel()  # a demo loaded before the panel existed gains it once
+        added = demo_booking.load() or added  # and the in-person session with booking
         survey_demo.load()  # a database loaded before surveys existed gets the demo survey once
         _live_feedback(_demo_services())  # a demo loaded before live feedback existed gets its answers
         db.session.commit()
@@ -65,6 +67,7 @@ def load(password: str | None = None) -> DemoSummary:
     _open_demo_session(next(iter(services.values())))
     db.session.flush()
     _panel()
+    demo_booking.load()
     survey_demo.load()
     db.session.commit()
     return DemoSummary(created=True, password=password, counts=_counts())

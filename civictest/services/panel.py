@@ -183,6 +183,9 @@ def erase(member: PanelMember) -> None:
     if member.status == "active":
         _count_month("leaves")
     address = member.email
+    from civictest.services import booking
+
+    booking.release_member(member.id)  # a booked place goes to the waiting list, not with the member
     db.session.execute(delete(PanelInvitation).where(PanelInvitation.member_id == member.id))
     db.session.delete(member)
     _forget_address(address)
@@ -308,6 +311,18 @@ def candidates(now: datetime) -> list[Candidate]:
     return out
 
 
+def unreachable_members() -> set[int]:
+    """Active members whose address is on mail's suppression list (they stopped all mail, or it bounced)."""
+    from civictest.models import MailSuppression
+
+    suppressed = set(db.session.scalars(select(MailSuppression.address_hash)))
+    if not suppressed:
+        return set()
+    rows = db.session.connection().execute(
+        select(PanelMember.id, PanelMember.email).where(PanelMember.status == "active"))
+    return {member_id for member_id, email in rows if hashlib.sha256(email.encode()).hexdigest() in suppressed}
+
+
 def invite(test_session: TestSession, count: int, *, seed: int | None = None) -> RoundResult:
     """Select up to `count` members by the study's quotas and queue their invitations (one round)."""
     if count < 1 or count > 100_000:
@@ -315,6 +330,7 @@ def invite(test_session: TestSession, count: int, *, seed: int | None = None) ->
     now = utcnow()
     already = set(db.session.scalars(select(PanelInvitation.member_id)
                                       .where(PanelInvitation.session_id == test_session.id)))
+    already |= unreachable_members()  # no invitation could be queued for them: never selected, never counted
     quotas = [Quota(q.cell, q.target_count, q.target_share) for q in quotas_of(test_session.study_id)]
     selection = select_members(
         candidates(now), quotas, count, now=now, exclude=already, seed=secrets.randbits(32) if seed is None else seed,

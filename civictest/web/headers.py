@@ -29,7 +29,7 @@ def allow_framing(endpoint: str, origins_for: Callable[[dict], list[str]]) -> No
 # Pages no search engine should list: staff pages, the sign-in page and residents' own steps (robots.txt asks
 # the same; the header also covers crawlers that ignore robots.txt but honour noindex).
 NOINDEX_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/auth", "/participate",
-                    "/resume", "/withdraw", "/join/", "/surveys", "/respond", "/mail", "/panel/member")
+                    "/resume", "/withdraw", "/join/", "/surveys", "/respond", "/mail", "/panel/member", "/panel/b/")
 
 
 def noindex(path: str) -> bool:

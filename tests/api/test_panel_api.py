@@ -133,3 +133,23 @@ def test_panel_api_is_for_the_roles_of_the_panel_page(client, world, role):
     assert client.get("/api/v1/panel", headers=headers).status_code == 404
     assert client.get(f"/api/v1/panel/sessions/{world['mine'].id}", headers=headers).status_code == 404
     assert client.get("/api/v1/panel", headers=bearer(world["team"])).status_code == 200
+
+
+def test_session_bookings_equal_the_counts_of_the_session_page(app, client, world):
+    from booking_helpers import invite as invite_to, member as booking_member, slot, venue_session
+
+    from civictest.services import booking
+
+    assert client.get(f"/api/v1/panel/sessions/{world['mine'].id}",
+                      headers=bearer(world["team"])).json["bookings"] is None  # remote: nothing to book
+    venue = venue_session(service=world["service"])
+    row = slot(venue, capacity=1)
+    for n in range(3):  # one place: one booked, two waiting
+        booking.book(invite_to(booking_member(f"venue{n}@example.jp"), venue)[0], row.id)
+    data = client.get(f"/api/v1/panel/sessions/{venue.id}", headers=bearer(world["team"])).json
+    assert data["bookings"] == {"booked": 1, "waiting": 2, "attended": 0, "no_show": 0}
+    page = app.test_client()
+    login(page, world["team"])
+    cells = _cells(page.get(f"/manage/panel/sessions/{venue.id}").get_data(as_text=True))
+    start = cells.index("予約")  # the header row, then its one row of counts
+    assert cells[start:start + 8] == ["予約", "キャンセル待ち", "来場", "欠席", "1", "2", "0", "0"]

@@ -24,6 +24,7 @@ from civictest.config import env_flag
 from civictest.extensions import db
 from civictest.models import Participant, Service, TestSession
 from civictest.services.demo import DEMO_INVITE_CODE
+from browser.test_panel_axe import _booking_link
 from browser.test_staff_pages_axe import ROLES, staff_urls
 
 pytestmark = pytest.mark.browser
@@ -126,6 +127,22 @@ def _public_and_error_pages(app, pages: Collector, lang: str) -> None:  # noqa: 
     pages.get(client, "/resume", f"{lang} csrf error", method="POST", statuses=(400,), data={"receipt_code": "x"})
 
 
+def _booking_pages(app, pages: Collector, lang: str) -> None:  # noqa: ANN001
+    """The invitee's booking page of the demo's in-person session (slots with places, a full one), its
+    error state (a made-up slot) and after booking."""
+    client = app.test_client()
+    client.get(f"/?lang={lang}")
+    with app.app_context():
+        link = _booking_link()
+        db.session.remove()
+    html = pages.get(client, link, f"{lang} booking")
+    pages.get(client, link, f"{lang} booking error", method="POST", statuses=(422,),
+              data={"csrf_token": _token(html), "action": "book", "slot": "999999"})
+    slot = re.search(r'name="slot" value="(\d+)"', html).group(1)
+    client.post(link, data={"csrf_token": _token(html), "action": "book", "slot": slot})
+    pages.get(client, f"{link}?done=booked", f"{lang} booked")
+
+
 def _staff_pages(app, pages: Collector, live_server) -> None:  # noqa: ANN001
     urls, _ = staff_urls(app)
     client = app.test_client()
@@ -145,6 +162,7 @@ def test_every_page_the_browser_tests_visit_is_valid_html(live_server, tmp_path)
     for lang in ("ja", "en"):
         _resident_path(app, pages, lang)
         _public_and_error_pages(app, pages, lang)
+        _booking_pages(app, pages, lang)
     _staff_pages(app, pages, live_server)
     assert len(pages.saved) >= 60, f"only {len(pages.saved)} pages were collected"
     result = subprocess.run([*command, *sorted(str(p) for p in tmp_path.glob("*.html"))],

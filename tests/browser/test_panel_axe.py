@@ -37,8 +37,30 @@ def _links(app) -> dict[str, str]:  # noqa: ANN001
         db.session.commit()
         links = {"member": f"/panel/me/{panel.member_token(member)}",
                  "confirm": f"/panel/confirm/{panel.confirm_token(member)}", "invite": f"/panel/i/{token}"}
+        links["booking"] = _booking_link()
         db.session.remove()
     return links
+
+
+def _booking_link() -> str:
+    """An active member of this test's own invited to the demo's in-person session with booking (its slots
+    are there: one with places, one full with a waiting list): their booking page."""
+    from civictest.extensions import db
+    from civictest.models.base import utcnow
+    from civictest.services import booking, panel
+    from civictest.services.demo_booking import DEMO_VENUE_CODE
+
+    venue = db.session.scalar(select(TestSession).where(TestSession.invite_code == DEMO_VENUE_CODE))
+    member = PanelMember(email=f"axe-b-{secrets.token_hex(4)}@example.jp", language="ja", status="active",
+                         link_nonce=secrets.token_hex(16), consent_version="2026-12", consented_at=utcnow())
+    panel_round = PanelRound(session_id=venue.id, requested=1)
+    db.session.add_all([member, panel_round])
+    db.session.flush()
+    invitation = PanelInvitation(member_id=member.id, session_id=venue.id, round_id=panel_round.id,
+                                 token_hash=panel.token_hash(secrets.token_urlsafe(24)), state="sent")
+    db.session.add(invitation)
+    db.session.commit()
+    return f"/panel/b/{booking.booking_token(invitation)}"
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -47,7 +69,7 @@ def test_panel_pages_pass_axe_on_a_phone(live_server, new_page, lang, js):
     page = new_page(js=js, phone=True)
     links = _links(live_server.app)
     for name, path in (("join", "/panel/join"), ("sent", "/panel/join/sent"), ("confirmed", links["confirm"]),
-                       ("member", links["member"]), ("invite", links["invite"])):
+                       ("member", links["member"]), ("invite", links["invite"]), ("booking", links["booking"])):
         response = page.goto(f"{live_server.url}{path}?lang={lang}")
         assert response.status == 200, name
         assert page.get_attribute("html", "lang") == lang

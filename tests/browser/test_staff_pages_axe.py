@@ -51,6 +51,7 @@ def demo_arguments() -> dict[str, object]:
               "participant_id": db.session.scalar(select(Participant.id).where(Participant.session_id == in_person.id)
                                                   .order_by(Participant.id))}
     values["name"] = outbox_message_name()  # /manage/mail/outbox/<name>
+    values["slot_id"] = _demo_venue_slot()  # /manage/panel/slots/<slot_id>: the demo's in-person session with booking
     survey = db.session.scalar(select(Survey).where(Survey.title_ja == survey_demo.TITLE))
     if survey is not None:  # the demo's staff survey and its newest wave (survey results under /compare)
         values.update(survey_id=survey.id, wave_id=survey.waves[-1].id)
@@ -62,6 +63,26 @@ def demo_arguments() -> dict[str, object]:
             if row is not None:
                 values[name] = row[0]
     return values
+
+
+def _demo_venue_slot() -> int | None:
+    from civictest.models import BookingSlot
+    from civictest.services.demo_booking import DEMO_VENUE_CODE
+
+    return db.session.scalar(select(BookingSlot.id).join(TestSession, TestSession.id == BookingSlot.session_id)
+                             .where(TestSession.invite_code == DEMO_VENUE_CODE).order_by(BookingSlot.id))
+
+
+def _booking_pages() -> list[str]:
+    """The booking pages of the demo's in-person session with booking, whose slots and bookings fill them
+    (the URL map's pages above show the demo's first in-person session, which has none)."""
+    from civictest.services.demo_booking import DEMO_VENUE_CODE
+
+    venue = db.session.scalar(select(TestSession.id).where(TestSession.invite_code == DEMO_VENUE_CODE))
+    if venue is None:
+        return []
+    return [url_for("manage.booking_slots", session_id=venue), url_for("facilitate.bookings", session_id=venue),
+            url_for("manage.panel_session", session_id=venue)]
 
 
 def staff_urls(app) -> tuple[list[str], list[str]]:  # noqa: ANN001
@@ -78,6 +99,7 @@ def staff_urls(app) -> tuple[list[str], list[str]]:  # noqa: ANN001
                     missing.append(f"{rule.rule} (no demo value for {', '.join(unknown)})")
                     continue
                 urls.append(url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}))
+            urls += _booking_pages()
         db.session.remove()
     return sorted(set(urls)), missing
 

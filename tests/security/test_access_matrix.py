@@ -93,10 +93,16 @@ def _panel_tokens(test_session) -> dict:  # noqa: ANN001
     panel_round = PanelRound(session_id=test_session.id, requested=1)
     db.session.add_all([member, panel_round])
     db.session.flush()
-    db.session.add(PanelInvitation(member_id=member.id, session_id=test_session.id, round_id=panel_round.id,
-                                   token_hash=panel.token_hash("personal-token"), state="sent",
-                                   reminded_at=utcnow()))  # reminded already: the remind route keeps its token
+    invitation = PanelInvitation(member_id=member.id, session_id=test_session.id, round_id=panel_round.id,
+                                 token_hash=panel.token_hash("personal-token"), state="sent",
+                                 reminded_at=utcnow())  # reminded already: the remind route keeps its token
+    db.session.add(invitation)
     db.session.commit()
+    from booking_helpers import slot
+
+    from civictest.services import booking
+
+    booked = booking.book(invitation, slot(test_session).id).booking  # a slot and a booking in session A
     member_token = panel.member_token(member)
     from civictest.mail.unsubscribe import token_for
 
@@ -108,7 +114,8 @@ def _panel_tokens(test_session) -> dict:  # noqa: ANN001
     outbox.mkdir(parents=True, exist_ok=True)
     (outbox / OUTBOX_MESSAGE).write_bytes(b"Subject: matrix\r\nTo: member@example.jp\r\n\r\nbody\r\n")
     return {"public.mail_unsubscribe": token_for(member.email),"panel.confirm": panel.confirm_token(member), "panel.member": member_token,
-            "panel.erase": member_token, "panel.personal_link": "personal-token"}
+            "panel.erase": member_token, "panel.personal_link": "personal-token",
+            "panel.booking": booking.booking_token(invitation), "slot_id": booked.slot_id, "booking_id": booked.id}
 
 
 def _params(rule, world, participant_id: int) -> dict:  # noqa: ANN001
@@ -120,6 +127,7 @@ def _params(rule, world, participant_id: int) -> dict:  # noqa: ANN001
         "user_id": world["users"]["facilitator"].id, "invite_code": RESIDENT_CODE,
         "wave_id": world["wave"].id, "survey_id": world["wave"].survey_id,
         "token": world["tokens"].get(rule.endpoint, "not-a-real-token"), "name": OUTBOX_MESSAGE,
+        "slot_id": world["tokens"]["slot_id"], "booking_id": world["tokens"]["booking_id"],
     }
     if rule.endpoint == "public.survey_open_data_file":
         known["name"] = "survey.csv"
