@@ -1,9 +1,10 @@
 """Survey results (issue 16): SQL aggregates in, every figure of a wave out (civictest.analysis.surveys).
 
 The results page, the JSON API and the exports all call `wave_results`, so they show the same numbers by
-construction. SQL counts answers per item, org unit, job grade and value, responses per unit and grade, and the
-roster per unit and grade; statistics happen in analysis.surveys; free text is read (at most TEXT_LIMIT answers
-per item, newest day first) for sentiment and themes. Plain unrounded data out, ready for JSON.
+construction. The answers per item, org unit, job grade and value are read from the tally kept with the answers
+(civictest.survey_tallies, table survey_tally), never from the answer rows; SQL counts responses per unit and
+grade, and the roster per unit and grade; statistics happen in analysis.surveys; free text is read (at most
+TEXT_LIMIT answers per item, newest day first) for sentiment and themes. Plain unrounded data out, ready for JSON.
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from civictest.analysis import surveys as analysis
 from civictest.extensions import db
 from civictest.models import Department, Service, User
 from civictest.models.surveys import (
-    SCALE_KINDS, OrgUnit, RosterEntry, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyWave, SurveyWaveItem,
+    SCALE_KINDS, OrgUnit, RosterEntry, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyTally, SurveyWave,
+    SurveyWaveItem,
 )
 from civictest.security import visible_service_ids
 
@@ -93,27 +95,23 @@ def _first_level_of_unit() -> Any:
 
 def top_counts(wave_id: int) -> pd.DataFrame:
     """item_id, top_id, grade, value, n: answers with a value per item, first-level unit (WHOLE when the
-    response has no unit), job grade and value. One pass over the wave's answers joined to their responses."""
+    response has no unit), job grade and value. Summed from the wave's tally (civictest.survey_tallies)."""
     mapping = _first_level_of_unit()
     top = func.coalesce(mapping.c.top_id, WHOLE)
     rows = db.session.execute(
-        select(SurveyAnswer.item_id, top, SurveyResponse.job_grade, SurveyAnswer.value, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .outerjoin(mapping, mapping.c.unit_id == SurveyResponse.org_unit_id)
-        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.value.is_not(None))
-        .group_by(SurveyAnswer.item_id, top, SurveyResponse.job_grade, SurveyAnswer.value)).all()
+        select(SurveyTally.item_id, top, SurveyTally.job_grade, SurveyTally.value, func.sum(SurveyTally.n))
+        .outerjoin(mapping, mapping.c.unit_id == SurveyTally.org_unit_id)
+        .where(SurveyTally.wave_id == wave_id, SurveyTally.n != 0)
+        .group_by(SurveyTally.item_id, top, SurveyTally.job_grade, SurveyTally.value)).all()
     return _frame(rows, ["item_id", "top_id", "grade", "value", "n"])
 
 
 def unit_counts(wave_id: int, item_ids: list[int]) -> pd.DataFrame:
-    """item_id, unit_id, value, n for these items (the unit breakdown)."""
-    unit = func.coalesce(SurveyResponse.org_unit_id, WHOLE)
+    """item_id, unit_id, value, n for these items (the unit breakdown), from the wave's tally."""
     rows = db.session.execute(
-        select(SurveyAnswer.item_id, unit, SurveyAnswer.value, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.item_id.in_(item_ids or [-1]),
-               SurveyAnswer.value.is_not(None))
-        .group_by(SurveyAnswer.item_id, unit, SurveyAnswer.value)).all()
+        select(SurveyTally.item_id, SurveyTally.org_unit_id, SurveyTally.value, func.sum(SurveyTally.n))
+        .where(SurveyTally.wave_id == wave_id, SurveyTally.item_id.in_(item_ids or [-1]), SurveyTally.n != 0)
+        .group_by(SurveyTally.item_id, SurveyTally.org_unit_id, SurveyTally.value)).all()
     return _frame(rows, ["item_id", "unit_id", "value", "n"])
 
 
@@ -142,13 +140,10 @@ def roster_counts(wave_id: int) -> pd.DataFrame:
 
 
 def fine_counts(wave_id: int) -> pd.DataFrame:
-    """item_id, unit_id, grade, value, n: one pass giving both by_top and by_unit for every item (the API)."""
-    unit = func.coalesce(SurveyResponse.org_unit_id, WHOLE)
+    """item_id, unit_id, grade, value, n: the wave's tally as it is (both by_top and by_unit for every item)."""
     rows = db.session.execute(
-        select(SurveyAnswer.item_id, unit, SurveyResponse.job_grade, SurveyAnswer.value, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.value.is_not(None))
-        .group_by(SurveyAnswer.item_id, unit, SurveyResponse.job_grade, SurveyAnswer.value)).all()
+        select(SurveyTally.item_id, SurveyTally.org_unit_id, SurveyTally.job_grade, SurveyTally.value, SurveyTally.n)
+        .where(SurveyTally.wave_id == wave_id, SurveyTally.n != 0)).all()
     return _frame(rows, ["item_id", "unit_id", "grade", "value", "n"])
 
 
@@ -169,10 +164,9 @@ def _closed_base_counts(key: tuple) -> pd.DataFrame:
 
 def _base_counts(wave_id: int, item_ids: list[int]) -> pd.DataFrame:
     rows = db.session.execute(
-        select(SurveyAnswer.item_id, SurveyAnswer.value, func.count())
-        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.item_id.in_(item_ids or [-1]),
-               SurveyAnswer.value.is_not(None))
-        .group_by(SurveyAnswer.item_id, SurveyAnswer.value)).all()
+        select(SurveyTally.item_id, SurveyTally.value, func.sum(SurveyTally.n))
+        .where(SurveyTally.wave_id == wave_id, SurveyTally.item_id.in_(item_ids or [-1]), SurveyTally.n != 0)
+        .group_by(SurveyTally.item_id, SurveyTally.value)).all()
     return _frame(rows, ["item_key", "value", "n"])
 
 
