@@ -2,6 +2,8 @@
 
     python -m benchmarks survey [--respondents 20000 --respondents 600000 ...] [--rounds 3] [--budget 300]
                                 [--postgres-url URL | --no-postgres] [--roster-rows 54000] [--no-roster]
+                                [--database-url URL]  (one size on a database kept between runs)
+    python -m benchmarks survey --invitations 54000 [--invite-budget 900]  (benchmarks/survey_mail.py)
 
 For each size N, a scratch database (a SQLite file; also a temporary PostgreSQL database when --postgres-url or
 a postgresql DATABASE_URL is given; sizes above --sqlite-max run on PostgreSQL only) gets, seeded:
@@ -511,9 +513,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite-max", type=int, default=100_000, help="larger sizes run on PostgreSQL only")
     parser.add_argument("--roster-rows", type=int, default=54_000)
     parser.add_argument("--no-roster", dest="roster", action="store_false")
+    parser.add_argument("--invitations", type=int, default=0,
+                        help="only this: N personal links queued and sent by the worker (benchmarks/survey_mail.py)")
+    parser.add_argument("--invite-budget", type=float, default=900, help="seconds the worker may take at most")
     parser.add_argument("--database-url", help="measure one size on this database, kept afterwards: generated when "
                         "it is empty, measured again as it is otherwise (a 600,000 size takes long to generate)")
     args = parser.parse_args(argv)
+    if args.invitations:
+        from benchmarks import survey_mail
+
+        server = None if args.no_postgres else postgres_server(args.postgres_url, os.environ.get("DATABASE_URL"))
+        rows = survey_mail.run(server, args.invitations, args.invite_budget)
+        return 0 if all(r["complete"] for r in rows) else 1
     if args.database_url:
         size = (args.respondents or [20_000])[0]
         database = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
