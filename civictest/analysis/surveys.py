@@ -212,14 +212,21 @@ def response_rates(units: Iterable[tuple[Hashable, Hashable | None]], invited: M
     units = list(units)
     inv, ans = roll_up(units, dict(invited)), roll_up(units, dict(answered))
     keep = set(inv) if shown is None else set(shown)
+    kept = [unit for unit in inv if unit in keep]
+    for unit in kept:
+        if ans[unit] > inv[unit]:
+            raise ValueError(f"unit {unit!r} has more answers than invitations")
+    # completion_rate_ci's interval for every unit in one call on arrays (the same arithmetic, element-wise):
+    # 500 units cost 500 scalar calls of proportion_confint otherwise.
+    x = np.array([int(ans[unit]) for unit in kept], dtype=np.int64)
+    n = np.array([int(inv[unit]) for unit in kept], dtype=np.int64)
+    lower, upper = (proportion_confint(x, np.maximum(n, 1), alpha=1 - confidence, method="agresti_coull")
+                    if kept else ([], []))
     out = {}
-    for unit in inv:
-        if unit in keep:
-            if ans[unit] > inv[unit]:
-                raise ValueError(f"unit {unit!r} has more answers than invitations")
-            ci = completion_rate_ci(int(ans[unit]), int(inv[unit]), confidence)
-            out[unit] = {"invited": int(inv[unit]), "answered": int(ans[unit]), "rate": ci["completion_rate"],
-                         "lower": ci["lower"], "upper": ci["upper"]}
+    for i, unit in enumerate(kept):
+        total, got = int(n[i]), int(x[i])
+        out[unit] = {"invited": total, "answered": got, "rate": got / total if total else None,
+                     "lower": float(lower[i]) if total else None, "upper": float(upper[i]) if total else None}
     return out
 
 
