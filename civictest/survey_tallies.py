@@ -115,6 +115,7 @@ def _lock(connection: Connection, response_ids: list[int]) -> None:
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     ids = _responses(session)
+    session.info.pop("survey_tally_before", None)  # what a failed flush left behind is no 'before' of this one
     if not ids:
         return
     connection = session.connection()
