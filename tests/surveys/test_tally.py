@@ -172,3 +172,25 @@ def test_answers_written_with_core_statements_are_counted_by_add(ctx):
     assert _stored() == _recount()
     assert inspect(db.session.get(SurveyResponse, response.id)) is not None
     assert db.session.scalar(select(func.sum(SurveyTally.n))) == 1
+
+
+def test_a_failed_flush_leaves_nothing_behind_for_the_next(ctx):
+    from sqlalchemy.exc import IntegrityError
+
+    survey, wave = make_survey()
+    surveys.set_wave_state(wave, "open")
+    db.session.commit()
+    links = [token for _e, token in add_roster(wave, [(f"f{i}@city.example.jp", UNITS[0], "主事") for i in range(2)])]
+    first, _ = surveys.save_answers(links[0], {wave.items[0].id: "2"})
+    db.session.commit()
+    twin = SurveyResponse(id=surveys.unused_response_id(), wave_id=wave.id, org_unit_id=first.org_unit_id,
+                          job_grade="主事", respondent_key=first.respondent_key, language="ja",
+                          submitted_at=first.submitted_at, updated_at=first.updated_at)
+    twin.answers.append(SurveyAnswer(wave_id=wave.id, item_id=wave.items[0].id, value=5))
+    db.session.add(twin)
+    with pytest.raises(IntegrityError):
+        db.session.flush()  # the same link twice: refused
+    db.session.rollback()
+    surveys.save_answers(links[1], {wave.items[0].id: "4"})
+    db.session.commit()
+    assert _stored() == _recount() and sum(_stored().values()) == 2
