@@ -15,7 +15,7 @@ Pure: counts in (as SQL aggregates them), plain unrounded dicts out; no Flask, n
 * Wave vs wave per item (candidate minus base): % positive by `metrics.compare_completion_rates` (the N-1
   two-proportion test, Fisher when an expected count is below 1, Agresti-Caffo interval of the difference:
   the test iteration comparisons use), the mean by Welch (`metrics.compare_means_from_counts`) and the whole
-  scale by Mann-Whitney U (`scipy.stats.mannwhitneyu`). The headline is % positive; Holm across the items'
+  scale by Mann-Whitney U (scipy.stats.mannwhitneyu's asymptotic formula on the value counts). The headline is % positive; Holm across the items'
   headline p-values (`compare._holm`) gives each item's certain verdict and the overall one, worded as
   iteration comparisons are (`compare.verdict`: improved / worse / no_detectable_change / mixed).
 * Response rate per unit: answered / invited from the roster, with the same interval.
