@@ -2,6 +2,8 @@
 
     python -m benchmarks survey [--respondents 20000 --respondents 600000 ...] [--rounds 3] [--budget 300]
                                 [--postgres-url URL | --no-postgres] [--roster-rows 54000] [--no-roster]
+                                [--database-url URL]  (one size on a database kept between runs)
+    python -m benchmarks survey --invitations 54000 [--invite-budget 900]  (benchmarks/survey_mail.py)
 
 For each size N, a scratch database (a SQLite file; also a temporary PostgreSQL database when --postgres-url or
 a postgresql DATABASE_URL is given; sizes above --sqlite-max run on PostgreSQL only) gets, seeded:
@@ -96,12 +98,86 @@ def _copy_or_insert(connection, table: str, columns: tuple[str, ...], rows) -> N
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", chunk)
 
 
+def _without_answer_indexes(connection) -> list[str]:  # noqa: ANN001
+    """PostgreSQL: drop survey_answer's keys and indexes before a bulk load (random response ids would make
+    every row a random B-tree insert); the statements that make them again, to run after it. SQLite: none."""
+    from sqlalchemy import text
+
+    if connection.dialect.name != "postgresql":
+        return []
+    connection.execute(text("SET maintenance_work_mem = '512MB'"))
+    constraints = connection.execute(text(
+        "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+        "WHERE conrelid = 'survey_answer'::regclass ORDER BY contype DESC")).all()  # p before f
+    indexes = connection.execute(text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'survey_answer' AND indexname NOT IN "
+        "(SELECT conname FROM pg_constraint WHERE conrelid = 'survey_answer'::regclass)")).all()
+    for name, _definition, _kind in sorted(constraints, key=lambda c: c[2] == "p"):  # foreign keys first
+        connection.execute(text(f'ALTER TABLE survey_answer DROP CONSTRAINT "{name}"'))
+    for name, _definition in indexes:
+        connection.execute(text(f'DROP INDEX "{name}"'))
+    return ([f'ALTER TABLE survey_answer ADD CONSTRAINT "{name}" {definition}' for name, definition, _kind in constraints]
+            + [definition for _name, definition in indexes])
+
+
+def _write_answers(connection, ids, item_ids, kinds, values, choices, writes_text, texts, wave_id) -> None:  # noqa: ANN001
+    """Every response answers every item. PostgreSQL: COPY of CSV blocks built by pandas (tens of millions of
+    rows at 600,000 respondents); SQLite: executemany of tuples."""
+    respondents = len(ids)
+    if connection.dialect.name == "postgresql":
+        import pandas as pd
+
+        raw = connection.connection.driver_connection
+        text_of = np.array([*TEXTS, ""], dtype=object)
+        with raw.cursor() as cursor, cursor.copy(
+                "COPY survey_answer (response_id, item_id, wave_id, value, text) FROM STDIN "
+                "WITH (FORMAT csv, FORCE_NOT_NULL (text))") as copy:
+            for start in range(0, respondents, 20_000):
+                stop = min(respondents, start + 20_000)
+                n = stop - start
+                value = np.zeros((n, len(item_ids)), dtype=np.int64)
+                missing = np.zeros((n, len(item_ids)), dtype=bool)
+                words = np.full((n, len(item_ids)), "", dtype=object)
+                for i, kind in enumerate(kinds):
+                    if kind == "free_text":
+                        missing[:, i] = True
+                        words[:, i] = text_of[np.where(writes_text[start:stop], texts[start:stop], len(TEXTS))]
+                    elif kind == "single_choice":
+                        value[:, i] = choices[start:stop]
+                    else:
+                        value[:, i] = values[start:stop, i]
+                frame = pd.DataFrame({
+                    "response_id": np.repeat(ids[start:stop].astype(np.int64), len(item_ids)),
+                    "item_id": np.tile(np.array(item_ids, dtype=np.int64), n),
+                    "wave_id": wave_id,
+                    "value": pd.array(np.where(missing, 0, value).ravel(), dtype="Int64"),
+                    "text": words.ravel()})
+                frame.loc[missing.ravel(), "value"] = pd.NA
+                copy.write(frame.to_csv(header=False, index=False).encode("utf-8"))
+        return
+
+    def answers():  # noqa: ANN202
+        for r in range(respondents):
+            response = int(ids[r])
+            for i, item_id in enumerate(item_ids):
+                kind = kinds[i]
+                if kind == "free_text":
+                    yield response, item_id, wave_id, None, TEXTS[texts[r]] if writes_text[r] else ""
+                elif kind == "single_choice":
+                    yield response, item_id, wave_id, int(choices[r]), ""
+                else:
+                    yield response, item_id, wave_id, int(values[r, i]), ""
+
+    _copy_or_insert(connection, "survey_answer", ("response_id", "item_id", "wave_id", "value", "text"), answers())
+
+
 def generate(app, respondents: int, seed: int = 16) -> dict:  # noqa: ANN001
     """The survey, two waves of `respondents` responses and their rosters; the row counts written."""
     from datetime import datetime, timezone
 
     from sqlalchemy import text
 
+    from civictest import survey_tallies
     from civictest.extensions import db
     from civictest.models import Department, Service
     from civictest.services import surveys
@@ -132,6 +208,7 @@ def generate(app, respondents: int, seed: int = 16) -> dict:  # noqa: ANN001
     counts = {"units": len(units), "responses": 0, "answers": 0, "roster": 0}
     unit_effect = dict(zip(sections.tolist(), rng.normal(0, 0.5, len(sections)).tolist()))
     with db.engine.begin() as connection:
+        rebuilt = _without_answer_indexes(connection)
         _copy_or_insert(connection, "org_unit", ("id", "parent_id", "name", "path", "depth", "created_at"),
                         ((u[0], u[1], u[2], u[3], u[4], day) for u in units))
         if connection.dialect.name == "postgresql":
@@ -155,21 +232,7 @@ def generate(app, respondents: int, seed: int = 16) -> dict:  # noqa: ANN001
             writes_text = rng.random(respondents) < 0.1
             texts = rng.integers(0, len(TEXTS), respondents)
 
-            def answers(ids=ids, values=values, choices=choices, writes_text=writes_text, texts=texts,  # noqa: ANN001, ANN202
-                        wave_id=wave_id):
-                for r in range(respondents):
-                    response = int(ids[r])
-                    for i, item_id in enumerate(item_ids):
-                        kind = kinds[i]
-                        if kind == "free_text":
-                            yield response, item_id, wave_id, None, TEXTS[texts[r]] if writes_text[r] else ""
-                        elif kind == "single_choice":
-                            yield response, item_id, wave_id, int(choices[r]), ""
-                        else:
-                            yield response, item_id, wave_id, int(values[r, i]), ""
-
-            _copy_or_insert(connection, "survey_answer", ("response_id", "item_id", "wave_id", "value", "text"),
-                            answers())
+            _write_answers(connection, ids, item_ids, kinds, values, choices, writes_text, texts, wave_id)
             invited = int(respondents * ROSTER_FACTOR)
             roster_units = np.concatenate([unit_of, rng.choice(sections, invited - respondents)])
             roster_grades = np.concatenate([grade_of, rng.integers(0, len(GRADES), invited - respondents)])
@@ -180,6 +243,12 @@ def generate(app, respondents: int, seed: int = 16) -> dict:  # noqa: ANN001
             counts["responses"] += respondents
             counts["answers"] += respondents * ITEMS
             counts["roster"] += invited
+        for definition in rebuilt:  # the answers' indexes and keys, built once over the loaded rows
+            connection.execute(text(definition))
+        started = time.perf_counter()
+        survey_tallies.rebuild(connection)  # the answers went in with COPY: the tally by one INSERT ... SELECT
+        counts["tally_s"] = time.perf_counter() - started
+        counts["tally_rows"] = connection.execute(text("SELECT count(*) FROM survey_tally")).scalar()
         connection.execute(text("UPDATE survey_wave SET state = 'closed', closed_at = :day WHERE id = :wave"),
                            {"day": day, "wave": waves[0]})
         connection.execute(text(f"UPDATE survey_wave SET state = 'open' WHERE id = {waves[1]}"))
@@ -188,14 +257,40 @@ def generate(app, respondents: int, seed: int = 16) -> dict:  # noqa: ANN001
 
 
 # -- setup ---------------------------------------------------------------------------------------
-def _prepare(app, database: str, respondents: int) -> tuple[dict, float, str]:  # noqa: ANN001
-    from sqlalchemy import text
+def _existing(respondents: int) -> dict | None:
+    """The counts of a database generated before with this many respondents per wave, or None."""
+    from sqlalchemy import inspect, text
 
     from civictest.extensions import db
+
+    if not inspect(db.engine).has_table("survey_tally"):
+        return None
+    made = db.session.execute(text("SELECT count(*) FROM survey_response WHERE wave_id = 2")).scalar()
+    if not made:
+        return None
+    if made != respondents:
+        raise SystemExit(f"the database holds {made:,} respondents per wave, not {respondents:,}")
+    tally = db.session.execute(text("SELECT count(*) FROM survey_tally")).scalar()
+    return {"units": 560, "responses": 2 * made, "answers": 2 * made * ITEMS, "roster": int(2 * made * ROSTER_FACTOR),
+            "tally_s": 0.0, "tally_rows": tally, "survey_id": 1, "wave_id": 2, "first_item": 1, "reused": True}
+
+
+def _prepare(app, database: str, respondents: int) -> tuple[dict, float, str]:  # noqa: ANN001
+    from sqlalchemy import select, text
+
+    from civictest.extensions import db
+    from civictest.models import User
     from civictest.services import accounts
 
     with app.app_context():
         started = time.perf_counter()
+        made = _existing(respondents)
+        if made is not None:  # --database-url: generated by an earlier run, measured again
+            user = db.session.scalar(select(User).where(User.email == EMAIL))
+            token = accounts.issue_api_token(user)
+            db.session.commit()
+            db.session.remove()
+            return made, 0.0, token
         made = generate(app, respondents)
         if database == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -323,7 +418,8 @@ def measure(database: str, url: str, respondents: int, args: argparse.Namespace)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark", "TESTING": False,
                       "RATELIMIT_ENABLED": False})
     made, generated, token = _prepare(app, database, respondents)
-    print(f"... {database} {respondents:,} respondents ({made['answers']:,} answers) generated in {generated:.0f} s",
+    print(f"... {database} {respondents:,} respondents ({made['answers']:,} answers) generated in {generated:.0f} s"
+          f" (of which the tally, {made['tally_rows']:,} rows by one INSERT ... SELECT: {made['tally_s']:.1f} s)",
           file=sys.stderr, flush=True)
     errors: dict[str, str] = {}
     row: dict = {"rounds": 0, "sizes": {}}
@@ -417,7 +513,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite-max", type=int, default=100_000, help="larger sizes run on PostgreSQL only")
     parser.add_argument("--roster-rows", type=int, default=54_000)
     parser.add_argument("--no-roster", dest="roster", action="store_false")
+    parser.add_argument("--invitations", type=int, default=0,
+                        help="only this: N personal links queued and sent by the worker (benchmarks/survey_mail.py)")
+    parser.add_argument("--invite-budget", type=float, default=900, help="seconds the worker may take at most")
+    parser.add_argument("--database-url", help="measure one size on this database, kept afterwards: generated when "
+                        "it is empty, measured again as it is otherwise (a 600,000 size takes long to generate)")
     args = parser.parse_args(argv)
+    if args.invitations:
+        from benchmarks import survey_mail
+
+        server = None if args.no_postgres else postgres_server(args.postgres_url, os.environ.get("DATABASE_URL"))
+        rows = survey_mail.run(server, args.invitations, args.invite_budget)
+        return 0 if all(r["complete"] for r in rows) else 1
+    if args.database_url:
+        size = (args.respondents or [20_000])[0]
+        database = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
+        args.roster_at = {database: None}
+        rows = [measure(database, args.database_url, size, args)]
+        return 1 if any(r["errors"] for r in rows) else 0
     server = None if args.no_postgres else postgres_server(args.postgres_url, os.environ.get("DATABASE_URL"))
     sizes = args.respondents or ([20_000, 600_000] if server else [20_000])
     args.roster_at = {"sqlite": min(sizes), "postgresql": min(sizes)}

@@ -90,10 +90,11 @@ def _init_extensions(app: Flask) -> None:
 
     oidc.init_app(app)
     with app.app_context():
-        from civictest import counting, database
+        from civictest import counting, database, survey_tallies
 
         database.configure_engine(db.engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
     counting.install()
+    survey_tallies.install()
     from civictest import jobs
     from civictest.mail import queueing  # noqa: F401 - its after-commit hook hands queued mail to the jobs
 

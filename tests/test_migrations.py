@@ -63,3 +63,31 @@ def test_existing_answers_get_their_counting_values_their_tally_and_questionnair
         assert db.session.scalar(select(QuestionnaireResponse.study_id)) == session.study_id
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_survey_answers_fill_the_survey_tally(scratch_url):
+    from survey_helpers import UNITS, add_roster, make_survey
+
+    from civictest import survey_tallies
+    from civictest.models import SurveyTally
+    from civictest.services import surveys
+
+    app = create_app(type("ScratchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": scratch_url}))
+    with app.app_context():
+        upgrade()
+        survey, wave = make_survey()
+        surveys.set_wave_state(wave, "open")
+        db.session.commit()
+        links = add_roster(wave, [(f"m{i}@city.example.jp", UNITS[i % 3], "主事") for i in range(4)])
+        for i, (_entry, token) in enumerate(links):
+            surveys.save_answers(token, {wave.items[0].id: str(1 + i), wave.items[3].id: "自由記述"})
+        db.session.commit()
+        before = db.session.execute(select(SurveyTally.__table__)).all()
+        db.session.remove()
+        downgrade(revision="5b7a36cee3a4")  # the tally goes, the answers stay
+        upgrade()  # and the migration counts them again
+        assert survey_tallies.stale(db.session.connection()) == []
+        assert sorted(db.session.execute(select(SurveyTally.__table__)).all()) == sorted(before)
+        assert db.session.scalar(select(func.sum(SurveyTally.n))) == 4  # free text has no value: not counted
+        db.session.remove()
+        db.engine.dispose()

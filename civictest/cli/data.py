@@ -161,14 +161,17 @@ def _export_body(iteration, what: str, kind: str, base_id: int | None) -> bytes:
 
 
 @click.command("check-counts")
-@click.option("--fix", is_flag=True, help="Recompute the stored values of every study that has stale ones.")
+@click.option("--fix", is_flag=True, help="Recompute the stored values and tallies that are stale.")
 def check_counts_command(fix: bool) -> None:
-    """List attempts whose stored "counts" values differ from the rule (civictest.counting), and tally rows
-    (attempts, segments, participants) that differ from the rows they sum; exit 1 if any.
+    """List attempts whose stored "counts" values differ from the rule (civictest.counting), tally rows
+    (attempts, segments, participants, comments, questionnaires) that differ from the rows they sum, survey
+    tally rows that differ from the survey answers (civictest.survey_tallies) and live-feedback tally rows that
+    differ from the feedback answers (services.feedback); exit 1 if any.
 
     They can differ only after rows were changed outside the app (by hand in SQL, or a bulk load)."""
-    from civictest import counting
+    from civictest import counting, survey_tallies
     from civictest.models import Attempt
+    from civictest.services import feedback
 
     connection = db.session.connection()
     stale = db.session.execute(counting.stale().add_columns(Attempt.study_id)).all()
@@ -176,12 +179,26 @@ def check_counts_command(fix: bool) -> None:
     studies = sorted({row.study_id for row in stale} | {key[1] for key in tallies})
     click.echo(f"{len(stale)} attempts with stale counting values, {len(tallies)} stale tally rows"
                + (f" in studies {studies}" if studies else ""))
-    if studies and fix:
+    surveys = survey_tallies.stale(connection)
+    waves = sorted({key[1] for key in surveys})
+    click.echo(f"{len(surveys)} stale survey tally rows" + (f" in waves {waves}" if waves else ""))
+    feedbacks = feedback.stale_tally()
+    click.echo(f"{len(feedbacks)} stale feedback tally rows")
+    if fix:
         for study_id in studies:
             counting.refresh(connection, study_id=study_id)
+        for wave_id in waves:
+            survey_tallies.rebuild(connection, wave_id)
+        if feedbacks:
+            feedback.rebuild_tally()
         db.session.commit()
-        click.echo(f"recomputed studies {studies}")
-    elif studies:
+        if studies:
+            click.echo(f"recomputed studies {studies}")
+        if waves:
+            click.echo(f"recounted the survey tally of waves {waves}")
+        if feedbacks:
+            click.echo("recounted the feedback tally")
+    elif studies or waves or feedbacks:
         raise SystemExit(1)
 
 

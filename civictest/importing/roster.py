@@ -22,6 +22,9 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "grade": ("職層", "職位", "職級", "役職", "級", "jobgrade", "grade", "rank"),
 }
 MAX_EMAIL = 254
+# A roster may be a whole city's staff (Tokyo: 53,162): more rows than spreadsheets.MAX_ROWS allows results.
+# The other bounds of read_sheet (upload bytes, a workbook's shared strings and cells) stay as they are.
+MAX_ROSTER_ROWS = 200_000
 MAX_GRADE = 60
 _EMAIL = re.compile(r"^[^@\s\"'<>,;()\[\]]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 

@@ -109,22 +109,25 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_sheet(raw: bytes, filename: str = "", max_upload: int | None = None) -> Sheet:
+def read_sheet(raw: bytes, filename: str = "", max_upload: int | None = None, max_rows: int | None = None) -> Sheet:
     """The table in raw (CSV in any supported encoding, or XLSX: the first worksheet); SpreadsheetError if not.
 
     max_upload: the largest request body the app accepts (MAX_CONTENT_LENGTH); an XLSX file's inflated
     size is bounded in proportion to it (DEFAULT_MAX_UPLOAD when None).
+    max_rows: the most data rows accepted (MAX_ROWS when None; a roster allows more, importing.roster). The
+    other bounds (bytes, shared strings, cells of a workbook) do not grow with it.
     """
+    max_rows = max_rows or MAX_ROWS
     if not raw or not raw.strip(b" \t\r\n\x00"):
         raise SpreadsheetError("empty")
     if raw.startswith(_OLE_MAGIC):
         raise SpreadsheetError("xls")
     if raw.startswith(_ZIP_MAGIC):
-        return _read_xlsx(raw, max_upload or DEFAULT_MAX_UPLOAD)
+        return _read_xlsx(raw, max_upload or DEFAULT_MAX_UPLOAD, max_rows)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise SpreadsheetError("bad_xlsx")
     text, encoding = decode_text(raw)
-    return _table("csv", encoding, _csv_records(text))
+    return _table("csv", encoding, _csv_records(text, max_rows))
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
@@ -165,14 +168,15 @@ def _delimiter(text: str) -> str:
     return "\t" if "\t" in first and "," not in first else ","
 
 
-def _csv_records(text: str) -> list[tuple[int, list[Any]]]:
+def _csv_records(text: str, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:
     """(record number, cells) of every CSV record; a record may span lines inside quotes."""
+    max_rows = max_rows or MAX_ROWS
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     records = []
     try:
         for number, cells in enumerate(reader, 1):
-            if number > MAX_ROWS + 1:
-                raise SpreadsheetError("too_many_rows", str(MAX_ROWS))
+            if number > max_rows + 1:
+                raise SpreadsheetError("too_many_rows", str(max_rows))
             if len(cells) > 2 * MAX_COLUMNS:
                 raise SpreadsheetError("too_many_columns", str(MAX_COLUMNS))
             records.append((number, cells))
@@ -183,7 +187,8 @@ def _csv_records(text: str) -> list[tuple[int, list[Any]]]:
 
 def xlsx_limits(max_upload: int) -> dict[str, int]:
     """The bounds an XLSX file must keep before it is parsed: inflated bytes of all members together and of
-    sharedStrings.xml, the number of shared strings, and the non-empty cells of the first worksheet."""
+    sharedStrings.xml, the number of shared strings, and the non-empty cells of the first worksheet. They stay
+    the same when a caller allows more rows (a roster: max_rows of read_sheet), so memory stays bounded too."""
     total = min(MAX_XLSX_UNCOMPRESSED, XLSX_INFLATE_RATIO * max_upload)
     strings = SHARED_STRINGS_PER_ROW * MAX_ROWS
     return {"inflated": total, "shared_bytes": min(total, strings * SHARED_STRING_BYTES),
@@ -245,7 +250,7 @@ def _count_tags(archive: zipfile.ZipFile, info: zipfile.ZipInfo, stop_after: int
     return count + len(_SI_TAG.findall(carry))
 
 
-def _read_xlsx(raw: bytes, max_upload: int = DEFAULT_MAX_UPLOAD) -> Sheet:
+def _read_xlsx(raw: bytes, max_upload: int = DEFAULT_MAX_UPLOAD, max_rows: int | None = None) -> Sheet:
     """The first worksheet's values (cached results for formula cells; a formula is never evaluated)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
@@ -269,7 +274,7 @@ def _read_xlsx(raw: bytes, max_upload: int = DEFAULT_MAX_UPLOAD) -> Sheet:
         if not workbook.worksheets:
             raise SpreadsheetError("empty")
         sheet = workbook.worksheets[0]
-        records = _xlsx_records(sheet)
+        records = _xlsx_records(sheet, max_rows)
         others = tuple(ws.title for ws in workbook.worksheets[1:])
         return _table("xlsx", "xlsx", records, sheet_name=sheet.title, other_sheets=others)
     except SpreadsheetError:
@@ -280,13 +285,14 @@ def _read_xlsx(raw: bytes, max_upload: int = DEFAULT_MAX_UPLOAD) -> Sheet:
         workbook.close()
 
 
-def _xlsx_records(sheet: Any) -> list[tuple[int, list[Any]]]:
+def _xlsx_records(sheet: Any, max_rows: int | None = None) -> list[tuple[int, list[Any]]]:
+    max_rows = max_rows or MAX_ROWS
     records = []
-    cells, max_cells = 0, CELLS_PER_ROW * MAX_ROWS
+    cells, max_cells = 0, CELLS_PER_ROW * MAX_ROWS  # not max_rows: the cells in memory stay bounded
     # max_col: a stray value in column XFD would otherwise pad every row to 16,384 cells.
     for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), 1):
-        if number > MAX_ROWS + 1:
-            raise SpreadsheetError("too_many_rows", str(MAX_ROWS))
+        if number > max_rows + 1:
+            raise SpreadsheetError("too_many_rows", str(max_rows))
         cells += sum(1 for value in values if value is not None)
         if cells > max_cells:
             raise SpreadsheetError("too_many_cells", f"{max_cells:,}")

@@ -15,8 +15,8 @@ from civictest.models.responses import (
 from civictest.models.sessions import Participant, TestSession
 from civictest.models.staff import AuditEvent, RecoveryCode, User
 from civictest.models.surveys import (
-    OrgUnit, RosterEntry, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyWave, SurveyWaveItem,
-    SurveyWaveSnapshot,
+    OrgUnit, RosterEntry, RosterUpload, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyTally, SurveyWave,
+    SurveyWaveItem, SurveyWaveSnapshot,
 )
 
 __all__ = [
@@ -24,5 +24,5 @@ __all__ = [
     "MailSuppression", "OutgoingMail", "PanelIncentive", "PanelInvitation", "PanelMember", "PanelMonthlyCount", "PanelQuota", "PanelRound",
     "Participant", "ParticipantTally", "PublishedSnapshot", "QuestionnaireResponse", "QuestionnaireTally", "RecoveryCode", "ScreenerQuestion", "SegmentTally", "Service", "Study", "StudyTask",
     "Tag", "Task", "TestSession", "User",
-    "OrgUnit", "RosterEntry", "Survey", "SurveyAnswer", "SurveyItem", "SurveyResponse", "SurveyWave", "SurveyWaveItem", "SurveyWaveSnapshot",
+    "OrgUnit", "RosterEntry", "RosterUpload", "Survey", "SurveyAnswer", "SurveyItem", "SurveyResponse", "SurveyTally", "SurveyWave", "SurveyWaveItem", "SurveyWaveSnapshot",
 ]

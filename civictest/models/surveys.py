@@ -12,7 +12,8 @@ import secrets
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -219,6 +220,39 @@ class SurveyAnswer(db.Model):
 
     response: Mapped[SurveyResponse] = relationship(back_populates="answers")
     item: Mapped[SurveyItem] = relationship()
+
+
+class SurveyTally(db.Model):
+    """Answers with a value per wave, item, org unit, job grade and value: what the results read instead of
+    every answer (civictest.survey_tallies). No respondent id, no time: only counts of the anonymous answers.
+
+    Kept by civictest.survey_tallies in the same transaction as every change to the answers (a changed answer
+    leaves its old key and joins its new one), never written by hand; `flask --app app check-counts` recounts."""
+
+    __tablename__ = "survey_tally"
+
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("survey_item.id"), primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 for none (a key cannot be NULL)
+    job_grade: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class RosterUpload(db.Model):
+    """A roster file between its dry run and its confirmation, kept in the database (app servers keep no
+    local state), found by the SHA-256 of a random token the review form carries. Deleted once added, and
+    after a day (older ones are removed at every upload)."""
+
+    __tablename__ = "roster_upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class SurveyWaveSnapshot(db.Model):

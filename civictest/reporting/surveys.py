@@ -1,9 +1,10 @@
 """Survey results (issue 16): SQL aggregates in, every figure of a wave out (civictest.analysis.surveys).
 
 The results page, the JSON API and the exports all call `wave_results`, so they show the same numbers by
-construction. SQL counts answers per item, org unit, job grade and value, responses per unit and grade, and the
-roster per unit and grade; statistics happen in analysis.surveys; free text is read (at most TEXT_LIMIT answers
-per item, newest day first) for sentiment and themes. Plain unrounded data out, ready for JSON.
+construction. The answers per item, org unit, job grade and value are read from the tally kept with the answers
+(civictest.survey_tallies, table survey_tally), never from the answer rows; SQL counts responses per unit and
+grade, and the roster per unit and grade; statistics happen in analysis.surveys; free text is read (at most
+TEXT_LIMIT answers per item, newest day first) for sentiment and themes. Plain unrounded data out, ready for JSON.
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from civictest.analysis import surveys as analysis
 from civictest.extensions import db
 from civictest.models import Department, Service, User
 from civictest.models.surveys import (
-    SCALE_KINDS, OrgUnit, RosterEntry, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyWave, SurveyWaveItem,
+    SCALE_KINDS, OrgUnit, RosterEntry, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyTally, SurveyWave,
+    SurveyWaveItem,
 )
 from civictest.security import visible_service_ids
 
@@ -93,27 +95,23 @@ def _first_level_of_unit() -> Any:
 
 def top_counts(wave_id: int) -> pd.DataFrame:
     """item_id, top_id, grade, value, n: answers with a value per item, first-level unit (WHOLE when the
-    response has no unit), job grade and value. One pass over the wave's answers joined to their responses."""
+    response has no unit), job grade and value. Summed from the wave's tally (civictest.survey_tallies)."""
     mapping = _first_level_of_unit()
     top = func.coalesce(mapping.c.top_id, WHOLE)
     rows = db.session.execute(
-        select(SurveyAnswer.item_id, top, SurveyResponse.job_grade, SurveyAnswer.value, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .outerjoin(mapping, mapping.c.unit_id == SurveyResponse.org_unit_id)
-        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.value.is_not(None))
-        .group_by(SurveyAnswer.item_id, top, SurveyResponse.job_grade, SurveyAnswer.value)).all()
+        select(SurveyTally.item_id, top, SurveyTally.job_grade, SurveyTally.value, func.sum(SurveyTally.n))
+        .outerjoin(mapping, mapping.c.unit_id == SurveyTally.org_unit_id)
+        .where(SurveyTally.wave_id == wave_id, SurveyTally.n != 0)
+        .group_by(SurveyTally.item_id, top, SurveyTally.job_grade, SurveyTally.value)).all()
     return _frame(rows, ["item_id", "top_id", "grade", "value", "n"])
 
 
 def unit_counts(wave_id: int, item_ids: list[int]) -> pd.DataFrame:
-    """item_id, unit_id, value, n for these items (the unit breakdown)."""
-    unit = func.coalesce(SurveyResponse.org_unit_id, WHOLE)
+    """item_id, unit_id, value, n for these items (the unit breakdown), from the wave's tally."""
     rows = db.session.execute(
-        select(SurveyAnswer.item_id, unit, SurveyAnswer.value, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.item_id.in_(item_ids or [-1]),
-               SurveyAnswer.value.is_not(None))
-        .group_by(SurveyAnswer.item_id, unit, SurveyAnswer.value)).all()
+        select(SurveyTally.item_id, SurveyTally.org_unit_id, SurveyTally.value, func.sum(SurveyTally.n))
+        .where(SurveyTally.wave_id == wave_id, SurveyTally.item_id.in_(item_ids or [-1]), SurveyTally.n != 0)
+        .group_by(SurveyTally.item_id, SurveyTally.org_unit_id, SurveyTally.value)).all()
     return _frame(rows, ["item_id", "unit_id", "value", "n"])
 
 
@@ -142,13 +140,10 @@ def roster_counts(wave_id: int) -> pd.DataFrame:
 
 
 def fine_counts(wave_id: int) -> pd.DataFrame:
-    """item_id, unit_id, grade, value, n: one pass giving both by_top and by_unit for every item (the API)."""
-    unit = func.coalesce(SurveyResponse.org_unit_id, WHOLE)
+    """item_id, unit_id, grade, value, n: the wave's tally as it is (both by_top and by_unit for every item)."""
     rows = db.session.execute(
-        select(SurveyAnswer.item_id, unit, SurveyResponse.job_grade, SurveyAnswer.value, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.value.is_not(None))
-        .group_by(SurveyAnswer.item_id, unit, SurveyResponse.job_grade, SurveyAnswer.value)).all()
+        select(SurveyTally.item_id, SurveyTally.org_unit_id, SurveyTally.job_grade, SurveyTally.value, SurveyTally.n)
+        .where(SurveyTally.wave_id == wave_id, SurveyTally.n != 0)).all()
     return _frame(rows, ["item_id", "unit_id", "grade", "value", "n"])
 
 
@@ -169,10 +164,9 @@ def _closed_base_counts(key: tuple) -> pd.DataFrame:
 
 def _base_counts(wave_id: int, item_ids: list[int]) -> pd.DataFrame:
     rows = db.session.execute(
-        select(SurveyAnswer.item_id, SurveyAnswer.value, func.count())
-        .where(SurveyAnswer.wave_id == wave_id, SurveyAnswer.item_id.in_(item_ids or [-1]),
-               SurveyAnswer.value.is_not(None))
-        .group_by(SurveyAnswer.item_id, SurveyAnswer.value)).all()
+        select(SurveyTally.item_id, SurveyTally.value, func.sum(SurveyTally.n))
+        .where(SurveyTally.wave_id == wave_id, SurveyTally.item_id.in_(item_ids or [-1]), SurveyTally.n != 0)
+        .group_by(SurveyTally.item_id, SurveyTally.value)).all()
     return _frame(rows, ["item_key", "value", "n"])
 
 
@@ -230,16 +224,10 @@ def wave_results(wave: SurveyWave, k: int = analysis.DEFAULT_K, *, item_id: int 
     previous = db.session.get(SurveyWave, wave.previous_id) if wave.previous_id else None
     if previous is not None:
         base = base_counts(previous, scale_ids)
-    if every_item:
-        fine = fine_counts(wave.id)
-        top = first_levels_of(units)
-        by_top = (fine.assign(top_id=fine["unit_id"].map(top)).groupby(
-            ["item_id", "top_id", "grade", "value"], as_index=False)["n"].sum()
-            [["item_id", "top_id", "grade", "value", "n"]]) if not fine.empty else top_counts(wave.id)
-        by_unit = fine[fine["item_id"].isin(wanted)].groupby(["item_id", "unit_id", "value"], as_index=False)["n"] \
-            .sum() if not fine.empty else unit_counts(wave.id, wanted)
-    else:
-        by_top, by_unit = top_counts(wave.id), unit_counts(wave.id, wanted)
+    # Two sums of the tally, each a GROUP BY in SQL: per 局 x grade (a few thousand rows) and per unit for the
+    # items shown by unit (every scale item for the API). Reading the tally itself (fine_counts) into Python
+    # costs more than letting SQL add it up.
+    by_top, by_unit = top_counts(wave.id), unit_counts(wave.id, wanted)
     result = analysis.wave_results(items=items, units=units, by_top=by_top, by_unit=by_unit,
                                    respondents=respondents,
                                    roster=roster if not roster.empty else None, base_answers=base, k=k,
@@ -258,12 +246,19 @@ def wave_results(wave: SurveyWave, k: int = analysis.DEFAULT_K, *, item_id: int 
     return _plain(result)
 
 
+_LEAVES = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
-    """JSON-ready: numpy scalars to Python, tuple keys and values to lists, dict keys to strings."""
-    if isinstance(value, dict):
-        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in value.items()}
+    """JSON-ready: numpy scalars to Python, tuple keys and values to lists, dict keys to strings. The answer of
+    every item per unit has ~300,000 values: plain leaves (most of them) return at the first test."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    if kind is dict or isinstance(value, dict):
+        return {k if type(k) is str else str(k): v if type(v) in _LEAVES else _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [v if type(v) in _LEAVES else _plain(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     return value

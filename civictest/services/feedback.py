@@ -11,7 +11,7 @@ import functools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -97,3 +97,20 @@ def stored_tally(service_id: int | None = None) -> dict[tuple[int, int, str], tu
         query = query.join(Iteration, Iteration.id == FeedbackTally.iteration_id).where(
             Iteration.service_id == service_id)
     return {(i, r, t): (n, c) for i, r, t, n, c in db.session.execute(query) if n}
+
+
+def stale_tally() -> list[tuple]:
+    """("feedback", iteration, rating, task_done) of tally rows that differ from the answers as stored."""
+    expected, actual = tally_from_rows(), stored_tally()
+    return [("feedback", *key) for key in sorted(expected.keys() | actual.keys())
+            if expected.get(key, (0, 0)) != actual.get(key, (0, 0))]
+
+
+def rebuild_tally() -> None:
+    """Replace the whole tally by one worked out from the stored answers (after a change made outside the app)."""
+    table, task = FeedbackTally.__table__, func.coalesce(FeedbackResponse.task_done, NO_ANSWER)
+    query = (select(FeedbackResponse.iteration_id, FeedbackResponse.rating, task, func.count(),
+                    func.sum(case((FeedbackResponse.comment != "", 1), else_=0)))
+             .group_by(FeedbackResponse.iteration_id, FeedbackResponse.rating, task))
+    db.session.execute(delete(table))
+    db.session.execute(insert(table).from_select(["iteration_id", "rating", "task_done", "n", "with_comment"], query))

@@ -16,10 +16,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 
 from civictest.extensions import db
-from civictest.importing.roster import RosterRow, check_roster, unit_path
+from civictest.importing.roster import MAX_ROSTER_ROWS, RosterRow, check_roster, unit_path
 from civictest.importing.spreadsheets import Problem, Sheet, SpreadsheetError, read_sheet
 from civictest.models import Department
 from civictest.models.base import utcnow
@@ -197,7 +197,7 @@ class RosterPlan:
 def plan_roster(wave: SurveyWave, raw: bytes, filename: str = "", max_upload: int | None = None) -> RosterPlan:
     plan = RosterPlan(filename=filename)
     try:
-        plan.sheet = read_sheet(raw, filename, max_upload=max_upload)
+        plan.sheet = read_sheet(raw, filename, max_upload=max_upload, max_rows=MAX_ROSTER_ROWS)
     except SpreadsheetError as error:
         plan.file_error = error
         return plan
@@ -213,11 +213,53 @@ def commit_roster(wave: SurveyWave, plan: RosterPlan) -> int:
         raise InvalidInput("roster_has_problems")
     if wave.state not in ("draft", "open"):
         raise Conflict("wave_closed")
-    units = {unit.path: unit.id for unit in db.session.scalars(select(OrgUnit))}
-    db.session.add_all(RosterEntry(wave_id=wave.id, email=row.email, org_unit_id=units[row.unit_path],
-                                   job_grade=row.grade, has_answered=False, reminders=0) for row in plan.rows)
+    units = {unit.path: unit.id for unit in db.session.execute(select(OrgUnit.path, OrgUnit.id))}
     db.session.flush()
+    rows = [{"wave_id": wave.id, "email": row.email, "org_unit_id": units[row.unit_path], "job_grade": row.grade,
+             "has_answered": False, "reminders": 0} for row in plan.rows]
+    for start in range(0, len(rows), 10_000):  # one multi-row INSERT per batch, not an object per person
+        db.session.execute(insert(RosterEntry), rows[start:start + 10_000])
     return len(plan.rows)
+
+
+# --- Pending roster uploads (between the dry run and its confirmation) ----------------------------------
+PENDING_MAX_AGE = timedelta(hours=3)
+
+
+def keep_pending_roster(wave: SurveyWave, raw: bytes, filename: str, user_id: int | None) -> str:
+    """Keep an uploaded roster file until its review is confirmed (app servers keep no local state, and a
+    54,000-row file is too large for a hidden form field); the token for the review form, stored only as a
+    SHA-256. Uploads older than PENDING_MAX_AGE are removed on the way."""
+    from civictest.models.surveys import RosterUpload
+
+    db.session.execute(delete(RosterUpload).where(RosterUpload.created_at < utcnow() - PENDING_MAX_AGE))
+    token = new_token()
+    db.session.add(RosterUpload(token_hash=token_hash(token), wave_id=wave.id, user_id=user_id,
+                                filename=filename[:255], data=raw))
+    db.session.flush()
+    return token
+
+
+def take_pending_roster(wave: SurveyWave, token: str, user_id: int | None) -> tuple[str, bytes] | None:
+    """(filename, bytes) of a kept upload of this wave and user, or None (unknown, another's, or expired).
+    It stays until forget_pending_roster (the review may show problems again)."""
+    from civictest.models.surveys import RosterUpload
+
+    if not token or len(token) > 100:
+        return None
+    upload = db.session.scalar(select(RosterUpload).where(RosterUpload.token_hash == token_hash(token)))
+    if upload is None or upload.wave_id != wave.id or upload.user_id != user_id:
+        return None
+    created = upload.created_at if upload.created_at.tzinfo else upload.created_at.replace(tzinfo=timezone.utc)
+    if utcnow() - created > PENDING_MAX_AGE:
+        return None
+    return upload.filename, upload.data
+
+
+def forget_pending_roster(token: str) -> None:
+    from civictest.models.surveys import RosterUpload
+
+    db.session.execute(delete(RosterUpload).where(RosterUpload.token_hash == token_hash(token)))
 
 
 # --- Links ---------------------------------------------------------------------------------------------

@@ -1,15 +1,14 @@
 """Roster upload: file -> dry run (every problem listed, nothing stored) -> add all rows, or none.
 
-As the results import (manage/imports.py): no server-side state between the steps; the dry-run page carries
-the file itself in a signed, compressed hidden field."""
+Between the steps the file is kept in the database (RosterUpload, services.surveys.keep_pending_roster), found
+by a random token the review form carries (stored as a SHA-256) and bound to the wave and the user: app
+servers keep no local state, and a whole city's roster (54,000 rows, 3 MB) is far too large for a hidden form
+field. The review reads and checks the kept file again before adding it."""
 from __future__ import annotations
-
-import base64
-import zlib
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask_login import current_user
 
 from civictest.extensions import db
 from civictest.importing.messages import file_error_text
@@ -21,9 +20,6 @@ from civictest.surveys.access import wave_or_404
 from civictest.surveys.forms import RosterUploadForm
 from civictest.importing.roster_messages import roster_problem_rows
 
-SALT = "civictest-roster-upload"
-MAX_AGE = 3 * 3600
-
 
 @bp.route("/waves/<int:wave_id>/roster", methods=["GET", "POST"])
 def roster_upload(wave_id: int):
@@ -34,13 +30,19 @@ def roster_upload(wave_id: int):
     upload = form.file.data
     raw = upload.read()
     filename = (upload.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    return _review(wave, surveys.plan_roster(wave, raw, filename, current_app.config.get("MAX_CONTENT_LENGTH")), raw)
+    plan = surveys.plan_roster(wave, raw, filename, current_app.config.get("MAX_CONTENT_LENGTH"))
+    token = None
+    if plan.file_error is None and plan.ok:
+        token = surveys.keep_pending_roster(wave, raw, filename, getattr(current_user, "id", None))
+        db.session.commit()
+    return _review(wave, plan, token)
 
 
 @bp.route("/waves/<int:wave_id>/roster/review", methods=["POST"])
 def roster_review(wave_id: int):
     wave = wave_or_404(wave_id)
-    unpacked = _unpack(request.form.get("token", ""), wave.id)
+    token = request.form.get("token", "")
+    unpacked = surveys.take_pending_roster(wave, token, getattr(current_user, "id", None))
     if unpacked is None:
         flash(_("確認の有効期限が切れました。もう一度ファイルを選んでください。"), "error")
         return redirect(url_for("surveys.roster_upload", wave_id=wave.id))
@@ -54,39 +56,18 @@ def roster_review(wave_id: int):
             flash(_("締め切った回の名簿には追加できません。"), "error")
             return redirect(url_for("surveys.wave", wave_id=wave.id))
         audit("survey_roster_added", wave, count=added)
+        surveys.forget_pending_roster(token)
         db.session.commit()
         flash(_("名簿に %(n)s 人を追加しました。", n=added))
         return redirect(url_for("surveys.wave", wave_id=wave.id))
-    return _review(wave, plan, raw)
+    surveys.forget_pending_roster(token)  # the file has problems now (the roster changed): choose it again
+    db.session.commit()
+    return _review(wave, plan, None)
 
 
-def _review(wave, plan: surveys.RosterPlan, raw: bytes):  # noqa: ANN001, ANN202
+def _review(wave, plan: surveys.RosterPlan, token: str | None):  # noqa: ANN001, ANN202
     if plan.file_error is not None:
         return render_template("surveys/roster_upload.html", wave=wave, form=RosterUploadForm(formdata=None),
                                file_error=file_error_text(plan.file_error)), 400
-    return render_template("surveys/roster_review.html", wave=wave, plan=plan, token=_pack(plan.filename, raw, wave.id),
+    return render_template("surveys/roster_review.html", wave=wave, plan=plan, token=token,
                            problems=roster_problem_rows(plan), form=RosterUploadForm(formdata=None)), 200 if plan.ok else 400
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
-
-
-def _pack(filename: str, raw: bytes, wave_id: int) -> str | None:
-    data = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
-    limit = current_app.config.get("MAX_FORM_MEMORY_SIZE", 500_000) - 20_000
-    token = _serializer().dumps({"wave": wave_id, "name": filename, "data": data})
-    return token if len(token) <= limit else None
-
-
-def _unpack(token: str, wave_id: int) -> tuple[str, bytes] | None:
-    try:
-        payload = _serializer().loads(token, max_age=MAX_AGE)
-    except BadSignature:
-        return None
-    if not isinstance(payload, dict) or payload.get("wave") != wave_id:
-        return None
-    try:
-        return str(payload["name"]), zlib.decompress(base64.b64decode(payload["data"]))
-    except (KeyError, ValueError, zlib.error):
-        return None

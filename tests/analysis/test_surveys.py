@@ -343,3 +343,22 @@ def test_fisher_only_when_it_is_the_recommended_test():
 def test_mann_whitney_is_left_out_for_very_large_waves():
     big = {1: surveys.MANN_WHITNEY_MAX // 2, 5: 1}
     assert surveys.compare_item(big, big)["mann_whitney"] == {"u": None, "p_two_sided": None}
+
+
+def test_mann_whitney_from_counts_is_scipy_on_the_expanded_answers():
+    """The U and p computed from the counts are exactly scipy's on the answers themselves (random waves)."""
+    import numpy as np
+    from scipy import stats as scipy_stats
+
+    rng = np.random.default_rng(16)
+    for _ in range(300):
+        points = int(rng.integers(2, 8))
+        base = {v: int(c) for v, c in zip(range(1, points + 1), rng.integers(0, 60, points))}
+        candidate = {v: int(c) for v, c in zip(range(1, points + 1), rng.integers(0, 60, points) * rng.integers(0, 2, points))}
+        out = surveys._mann_whitney(base, candidate)
+        a, b = surveys._expanded(candidate), surveys._expanded(base)
+        if a.size == 0 or b.size == 0 or np.ptp(np.concatenate([a, b])) == 0:
+            assert out == {"u": None, "p_two_sided": None}
+            continue
+        expected = scipy_stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic")
+        assert out == {"u": float(expected.statistic), "p_two_sided": float(expected.pvalue)}
