@@ -2,7 +2,7 @@
 pending roster uploads (the file between the dry run and its confirmation, kept server-side)
 
 Revision ID: a16c0e7d2f51
-Revises: 5b7a36cee3a4
+Revises: c5f8f5b9f51b
 Create Date: 2026-12-06 03:45:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a16c0e7d2f51'
-down_revision = '5b7a36cee3a4'
+down_revision = 'c5f8f5b9f51b'
 branch_labels = None
 depends_on = None
 
