@@ -6,8 +6,10 @@ figures beside them, the diverging bars, the units and grades, and the statistic
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from civictest import charts
 from civictest.analysis.compare import IMPROVED, WORSE
@@ -35,8 +37,12 @@ TEXT = {
 }
 
 
-def _t(gettext: Gettext, key: str, **values: Any) -> str:
-    return gettext(TEXT[key]).format(**values)
+def _t(gettext: Gettext, key: str, mark: Callable[[Any], Any] | None = None, **values: Any) -> str:
+    """A sentence of TEXT in the page language. With `mark` (web.i18n.ja on a page) the values, which may be
+    Japanese data such as a wave label or an item's wording, go through it and the sentence is safe markup."""
+    if mark is None:
+        return gettext(TEXT[key]).format(**values)
+    return Markup(escape(gettext(TEXT[key]))).format(**{name: mark(value) for name, value in values.items()})
 
 
 def wording(item: Mapping, lang: str) -> str:
@@ -83,9 +89,11 @@ def _grade_name(grade: str, gettext: Gettext) -> str:
     return grade or gettext(NO_GRADE)
 
 
-def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, item_id: int | None = None) -> dict:
+def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, item_id: int | None = None,
+              mark: Callable[[Any], Any] | None = None) -> dict:
     """Sentences, item rows, charts, unit and grade tables and verdicts of one wave, in the page language.
-    item_id picks the item the unit and grade breakdowns show (default: the first scale item)."""
+    item_id picks the item the unit and grade breakdowns show (default: the first scale item); mark (the page's
+    `ja`) marks the Japanese data inside the sentences."""
     k = results["k"]
     scale = [i for i in results["items"] if i["kind"] == "scale"]
     base_label = (results.get("base_wave") or {}).get("label", "")
@@ -105,7 +113,7 @@ def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, i
         improved = [c for c in comparison["items"] if c["holm_verdict"] == IMPROVED]
         worse = [c for c in comparison["items"] if c["holm_verdict"] == WORSE]
         overall = word(comparison["verdict"], gettext)
-        sentences.append(_t(gettext, "changed" if improved or worse else "unchanged", base=base_label,
+        sentences.append(_t(gettext, "changed" if improved or worse else "unchanged", mark, base=base_label,
                             improved=len(improved), worse=len(worse)))
     rows = []
     for item in scale:
@@ -136,7 +144,7 @@ def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, i
     if results["shown"]:
         for r in top[:1] + top[-1:] if len(top) > 1 else top:
             item = next(i for i in scale if i["id"] == r["id"])
-            sentences.append(_t(gettext, "item", item=r["wording"], positive=percent(item["overall"]["positive"]["share"]),
+            sentences.append(_t(gettext, "item", mark, item=r["wording"], positive=percent(item["overall"]["positive"]["share"]),
                                 negative=percent(item["overall"]["negative"]["share"]), n=r["n"]))
     chosen = next((i for i in scale if i["id"] == item_id), scale[0] if scale else None)
     page: dict = {"sentences": sentences, "overall": overall, "items": rows, "chosen": chosen,
