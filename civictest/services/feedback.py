@@ -11,7 +11,7 @@ import functools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -80,10 +80,12 @@ def _upsert(dialect: str) -> Insert:
 
 
 def tally_from_rows(service_id: int | None = None) -> dict[tuple[int, int, str], tuple[int, int]]:
-    """The tally worked out from the stored answers (a GROUP BY): what `FeedbackTally` must hold."""
+    """The tally worked out from the stored answers (a GROUP BY): what `FeedbackTally` must hold. A comment
+    blanked by retention still counts as written: its sentiment label (set only for a comment) stays."""
     task = func.coalesce(FeedbackResponse.task_done, NO_ANSWER)
     query = (select(FeedbackResponse.iteration_id, FeedbackResponse.rating, task, func.count(),
-                    func.sum(case((FeedbackResponse.comment != "", 1), else_=0)))
+                    func.sum(case((or_(FeedbackResponse.comment != "", FeedbackResponse.sentiment_label.is_not(None)),
+                                   1), else_=0)))
              .group_by(FeedbackResponse.iteration_id, FeedbackResponse.rating, task))
     if service_id is not None:
         query = query.where(FeedbackResponse.service_id == service_id)
