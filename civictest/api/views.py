@@ -127,3 +127,16 @@ def survey_wave_results(survey_id: int, wave_id: int):  # noqa: ANN201
     item_id = params.integer("item")
     return jsonify(survey_figures.wave_results(wave, int(current_app.config["SURVEY_SUPPRESSION_K"]),
                                                item_id=item_id, every_item=item_id is None))
+
+
+@bp.get("/surveys/<int:survey_id>/waves/<int:wave_id>/unit-changes")
+def survey_wave_unit_changes(survey_id: int, wave_id: int):  # noqa: ANN201
+    """The change since the previous wave per org unit: the page's table, from the same reporting call."""
+    wave = db.session.get(SurveyWave, wave_id) if params.fits(wave_id) and params.fits(survey_id) else None
+    if wave is None or wave.survey_id != survey_id or not survey_figures.can_see_survey(g.api_user, wave.survey):
+        abort(404)
+    changes = survey_figures.unit_changes(wave, int(current_app.config["SURVEY_SUPPRESSION_K"]),
+                                          item_id=params.integer("item"))
+    if changes is None:
+        abort(404)
+    return jsonify(changes)

@@ -148,6 +148,7 @@ def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, i
                                 negative=percent(item["overall"]["negative"]["share"]), n=r["n"]))
     chosen = next((i for i in scale if i["id"] == item_id), scale[0] if scale else None)
     page: dict = {"sentences": sentences, "overall": overall, "items": rows, "chosen": chosen,
+                  "chosen_wording": wording(chosen, lang) if chosen else "",
                   "choices": [{"id": i["id"], "name": wording(i, lang)} for i in scale], "base_label": base_label,
                   "k": k, "weighting": _weighting(results, gettext)}
     page["items_chart"] = diverging(
@@ -207,3 +208,46 @@ def _weighting(results: Mapping, gettext: Gettext) -> str:
     if not weighting or weighting.get("covered_roster_share") is None:
         return ""
     return _t(gettext, "weighted_note", share=percent(weighting["covered_roster_share"]))
+
+
+UNIT_TEXT = {
+    "summary": N_("{base}と比べて、{n}組織のうち{improved}組織で改善、{worse}組織で悪化しました（組織の数に応じて補正した判定）。"),
+    "none": N_("{base}と比べて、{n}組織のどれにもはっきりした変化は見つかりませんでした（組織の数に応じて補正した判定）。"),
+}
+
+
+def unit_change_rows(changes: Mapping | None, item_id: int | None, gettext: Gettext = identity,
+                     mark: Callable[[Any], Any] | None = None) -> dict | None:
+    """The change per org unit of one item (reporting.surveys.unit_changes) for the page: a sentence, one row
+    per compared unit (before and now % positive, the Holm-corrected verdict in words with the difference's
+    interval, the mean's change, the p-values), and the units not compared with where their answers went."""
+    if not changes or not changes.get("shown") or item_id is None:
+        return None
+    key = str(item_id)
+    rows = []
+    for unit in changes["units"]:
+        change = (unit.get("items") or {}).get(key)
+        if not change:
+            continue
+        holm = change["holm_verdict"] or "not_comparable"
+        rows.append({
+            "name": _unit_name(unit, gettext), "path": unit.get("path", ""), "depth": unit["depth"],
+            "base": percent(change["positive"].get("p2")), "candidate": percent(change["positive"].get("p1")),
+            "n_base": change["n_base"], "n_candidate": change["n_candidate"],
+            "headline": rate_verdict(change["positive"], change["n_base"], change["n_candidate"],
+                                     lower_is_better=False, key=holm, gettext=gettext),
+            "holm": word(holm, gettext), "holm_p": change["holm_adjusted_p"],
+            "mean": mean_verdict(change["mean"], change["n_base"], change["n_candidate"], gettext=gettext),
+            "mann_whitney_p": change["mann_whitney"]["p_two_sided"]})
+    names = {u["id"]: u for u in changes["units"]}
+    merged = [{"name": u.get("path") or _unit_name(u, gettext),
+               "into": _unit_name(names[u["into"]], gettext) if u.get("into") in names else gettext(WHOLE)}
+              for u in changes["not_compared"]]
+    improved = sum(1 for r in rows if r["holm"]["key"] == IMPROVED)
+    worse = sum(1 for r in rows if r["holm"]["key"] == WORSE)
+    base = (changes.get("base_wave") or {}).get("label", "")
+    template = gettext(UNIT_TEXT["summary" if improved or worse else "none"])
+    values = {"base": base, "n": len(rows), "improved": improved, "worse": worse}
+    sentence = (template.format(**values) if mark is None
+                else Markup(escape(template)).format(**{k: mark(v) for k, v in values.items()}))
+    return {"rows": rows, "merged": merged, "sentence": sentence if rows else "", "base_label": base}
