@@ -34,6 +34,8 @@ TEXT = {
     "summary": N_("データを表で見る"),
     "total": N_("回答数"),
     "category": N_("設問"),
+    "units_changed": N_("{base}と比べて、{n}組織のうち{improved}組織で改善、{worse}組織で悪化しました（組織の数に応じて補正した判定）。"),
+    "units_unchanged": N_("{base}と比べて、{n}組織のどれにもはっきりした変化は見つかりませんでした（組織の数に応じて補正した判定）。"),
 }
 
 
@@ -210,12 +212,6 @@ def _weighting(results: Mapping, gettext: Gettext) -> str:
     return _t(gettext, "weighted_note", share=percent(weighting["covered_roster_share"]))
 
 
-UNIT_TEXT = {
-    "summary": N_("{base}と比べて、{n}組織のうち{improved}組織で改善、{worse}組織で悪化しました（組織の数に応じて補正した判定）。"),
-    "none": N_("{base}と比べて、{n}組織のどれにもはっきりした変化は見つかりませんでした（組織の数に応じて補正した判定）。"),
-}
-
-
 def unit_change_rows(changes: Mapping | None, item_id: int | None, gettext: Gettext = identity,
                      mark: Callable[[Any], Any] | None = None) -> dict | None:
     """The change per org unit of one item (reporting.surveys.unit_changes) for the page: a sentence, one row
@@ -246,8 +242,6 @@ def unit_change_rows(changes: Mapping | None, item_id: int | None, gettext: Gett
     improved = sum(1 for r in rows if r["holm"]["key"] == IMPROVED)
     worse = sum(1 for r in rows if r["holm"]["key"] == WORSE)
     base = (changes.get("base_wave") or {}).get("label", "")
-    template = gettext(UNIT_TEXT["summary" if improved or worse else "none"])
-    values = {"base": base, "n": len(rows), "improved": improved, "worse": worse}
-    sentence = (template.format(**values) if mark is None
-                else Markup(escape(template)).format(**{k: mark(v) for k, v in values.items()}))
+    sentence = _t(gettext, "units_changed" if improved or worse else "units_unchanged", mark, base=base, n=len(rows),
+                  improved=improved, worse=worse)
     return {"rows": rows, "merged": merged, "sentence": sentence if rows else "", "base_label": base}

@@ -1,15 +1,11 @@
 """Roster upload: file -> dry run (every problem listed, nothing stored) -> add all rows, or none.
 
 As the results import (manage/imports.py): no server-side state between the steps; the dry-run page carries
-the file itself in a signed, compressed hidden field."""
+the file itself in a signed, compressed hidden field (web/upload_tokens.py, shared with the import)."""
 from __future__ import annotations
-
-import base64
-import zlib
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from civictest.extensions import db
 from civictest.importing.messages import file_error_text
@@ -19,10 +15,11 @@ from civictest.services.errors import DomainError
 from civictest.surveys import bp
 from civictest.surveys.access import wave_or_404
 from civictest.surveys.forms import RosterUploadForm
+from civictest.web import upload_tokens
 from civictest.importing.roster_messages import roster_problem_rows
 
 SALT = "civictest-roster-upload"
-MAX_AGE = 3 * 3600
+MAX_AGE = upload_tokens.MAX_AGE
 
 
 @bp.route("/waves/<int:wave_id>/roster", methods=["GET", "POST"])
@@ -33,7 +30,7 @@ def roster_upload(wave_id: int):
         return render_template("surveys/roster_upload.html", wave=wave, form=form), 400 if form.errors else 200
     upload = form.file.data
     raw = upload.read()
-    filename = (upload.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    filename = upload_tokens.clean_filename(upload.filename)
     return _review(wave, surveys.plan_roster(wave, raw, filename, current_app.config.get("MAX_CONTENT_LENGTH")), raw)
 
 
@@ -68,25 +65,9 @@ def _review(wave, plan: surveys.RosterPlan, raw: bytes):  # noqa: ANN001, ANN202
                            problems=roster_problem_rows(plan), form=RosterUploadForm(formdata=None)), 200 if plan.ok else 400
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
-
-
 def _pack(filename: str, raw: bytes, wave_id: int) -> str | None:
-    data = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
-    limit = current_app.config.get("MAX_FORM_MEMORY_SIZE", 500_000) - 20_000
-    token = _serializer().dumps({"wave": wave_id, "name": filename, "data": data})
-    return token if len(token) <= limit else None
+    return upload_tokens.pack(SALT, "wave", wave_id, filename, raw)
 
 
 def _unpack(token: str, wave_id: int) -> tuple[str, bytes] | None:
-    try:
-        payload = _serializer().loads(token, max_age=MAX_AGE)
-    except BadSignature:
-        return None
-    if not isinstance(payload, dict) or payload.get("wave") != wave_id:
-        return None
-    try:
-        return str(payload["name"]), zlib.decompress(base64.b64decode(payload["data"]))
-    except (KeyError, ValueError, zlib.error):
-        return None
+    return upload_tokens.unpack(SALT, "wave", wave_id, token, MAX_AGE)
