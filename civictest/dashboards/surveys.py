@@ -12,12 +12,12 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from civictest import charts
-from civictest.analysis.compare import IMPROVED, WORSE
+from civictest.analysis.compare import IMPROVED, NO_CHANGE, WORSE
 from civictest.dashboards.verdicts import (
     N_, Gettext, identity, mean_verdict, one_decimal, percent, rate_verdict, word,
 )
 
-BAND_NAMES = {"negative": N_("否定的"), "neutral": N_("どちらでもない"), "positive": N_("肯定的")}
+BAND_NAMES = {"negative": N_("否定的"), "neutral": N_("どちらとも言えない"), "positive": N_("肯定的")}
 NO_GRADE = N_("職層の記入なし")
 WHOLE = N_("組織全体")
 TEXT = {
@@ -35,6 +35,7 @@ TEXT = {
     "total": N_("回答数"),
     "category": N_("設問"),
     "units_changed": N_("{base}と比べて、{n}組織のうち{improved}組織で改善、{worse}組織で悪化しました（組織の数に応じて補正した判定）。"),
+    "unit_uncertain": N_("{base} → {candidate}: 変わったように見えますが、比べた組織が多く人数も少ないため、確かとは言えません（n={n_base}→{n_candidate}）"),
     "units_unchanged": N_("{base}と比べて、{n}組織のどれにもはっきりした変化は見つかりませんでした（組織の数に応じて補正した判定）。"),
 }
 
@@ -125,7 +126,7 @@ def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, i
                "shares": _share_cells(summary, gettext),
                "mean": one_decimal((summary or {}).get("mean")),
                "mean_interval": "" if not summary or summary.get("mean_lower") is None else
-               f"{one_decimal(summary['mean_lower'])}〜{one_decimal(summary['mean_upper'])}",
+               _t(gettext, "interval", low=one_decimal(summary["mean_lower"]), high=one_decimal(summary["mean_upper"])),
                "weighted": None, "change": None}
         weighted = item.get("weighted")
         if weighted and weighted.get("n"):
@@ -154,7 +155,7 @@ def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, i
                   "choices": [{"id": i["id"], "name": wording(i, lang)} for i in scale], "base_label": base_label,
                   "k": k, "weighting": _weighting(results, gettext)}
     page["items_chart"] = diverging(
-        gettext(N_("設問ごとの回答")), gettext(N_("各設問の否定的・どちらでもない・肯定的な回答の割合。")),
+        gettext(N_("設問ごとの回答")), gettext(N_("各設問の否定的・どちらとも言えない・肯定的な回答の割合。")),
         [(wording(i, lang), i.get("overall"), not results["shown"]) for i in scale], gettext, "survey-items")
     page["units"], page["grades"], page["merged"] = [], [], []
     if chosen is not None:
@@ -226,12 +227,20 @@ def unit_change_rows(changes: Mapping | None, item_id: int | None, gettext: Gett
         if not change:
             continue
         holm = change["holm_verdict"] or "not_comparable"
+        headline = rate_verdict(change["positive"], change["n_base"], change["n_candidate"], lower_is_better=False,
+                                key=holm, gettext=gettext)
+        if holm == NO_CHANGE and change["verdict"] in (IMPROVED, WORSE):
+            # alone this unit's change would count; corrected for the many units compared it does not: say so in
+            # words instead of "no detectable change" beside a difference whose interval excludes 0
+            headline = {**word(NO_CHANGE, gettext), "sentence": _t(
+                gettext, "unit_uncertain", base=percent(change["positive"].get("p2")),
+                candidate=percent(change["positive"].get("p1")), n_base=change["n_base"],
+                n_candidate=change["n_candidate"])}
         rows.append({
             "name": _unit_name(unit, gettext), "path": unit.get("path", ""), "depth": unit["depth"],
             "base": percent(change["positive"].get("p2")), "candidate": percent(change["positive"].get("p1")),
             "n_base": change["n_base"], "n_candidate": change["n_candidate"],
-            "headline": rate_verdict(change["positive"], change["n_base"], change["n_candidate"],
-                                     lower_is_better=False, key=holm, gettext=gettext),
+            "headline": headline,
             "holm": word(holm, gettext), "holm_p": change["holm_adjusted_p"],
             "mean": mean_verdict(change["mean"], change["n_base"], change["n_candidate"], gettext=gettext),
             "mann_whitney_p": change["mann_whitney"]["p_two_sided"]})

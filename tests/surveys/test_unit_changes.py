@@ -133,6 +133,30 @@ def test_the_page_and_the_api_show_the_same_unit_changes(app, client):
         change = unit["items"][str(ids[2])]
         assert int(row[1]) == round(change["positive"]["p2"] * 100) and int(row[2]) == change["n_base"]
         assert int(row[3]) == round(change["positive"]["p1"] * 100) and int(row[4]) == change["n_candidate"]
-        word = {"improved": "改善", "worse": "悪化", "no_detectable_change": "変化は検出されず"}[change["holm_verdict"]]
-        assert re.sub(r"<[^>]+>", "", row[5]).strip().split(":")[0].endswith(word)
+        text = re.sub(r"<[^>]+>", "", row[5]).strip()
+        if change["holm_verdict"] == "no_detectable_change" and change["verdict"] in ("improved", "worse"):
+            assert "確かとは言えません" in text  # a change alone, not once corrected for the units compared
+        else:
+            word = {"improved": "改善", "worse": "悪化", "no_detectable_change": "変化は検出されず"}[change["holm_verdict"]]
+            assert text.split(":")[0].endswith(word)
     assert "総務局/総務部/文書課 → 総務部" in html
+
+
+def test_a_change_that_holm_does_not_confirm_is_worded_as_uncertain():
+    """A unit whose own test finds a change that Holm across the units does not confirm is not called "no
+    detectable change" beside an interval that excludes 0: the sentence says it is not certain."""
+    from civictest.dashboards.surveys import unit_change_rows
+
+    change = {"n_base": 12, "n_candidate": 20, "verdict": "improved", "holm_verdict": "no_detectable_change",
+              "holm_adjusted_p": 0.2, "headline_p": 0.01,
+              "positive": {"p1": 0.55, "p2": 0.17, "difference": 0.38, "diff_ci_agresti_caffo": [0.03, 0.63],
+                           "recommended_p": 0.01},
+              "mean": {"mean_a": 3.6, "mean_b": 2.8, "difference": 0.8, "p_two_sided": 0.03, "diff_ci": [0.1, 1.5]},
+              "mann_whitney": {"u": 1.0, "p_two_sided": 0.02}}
+    changes = {"shown": True, "base_wave": {"label": "2025年度"}, "not_compared": [],
+               "units": [{"id": 3, "name": "窓口係", "path": "区民部/区民課/窓口係", "depth": 3, "items": {"7": change}}]}
+    rows = unit_change_rows(changes, 7)["rows"]
+    assert "17% → 55%" in rows[0]["headline"]["sentence"] and "確かとは言えません" in rows[0]["headline"]["sentence"]
+    assert rows[0]["holm"]["key"] == "no_detectable_change"
+    change["verdict"] = "no_detectable_change"  # no change either way: the usual sentence
+    assert unit_change_rows(changes, 7)["rows"][0]["headline"]["sentence"].startswith("変化は検出されず")
