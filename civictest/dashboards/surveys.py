@@ -36,6 +36,7 @@ TEXT = {
     "category": N_("設問"),
     "units_changed": N_("{base}と比べて、{n}組織のうち{improved}組織で改善、{worse}組織で悪化しました（組織の数に応じて補正した判定）。"),
     "unit_uncertain": N_("{base} → {candidate}: 変わったように見えますが、比べた組織が多く人数も少ないため、確かとは言えません（n={n_base}→{n_candidate}）"),
+    "uncertain_word": N_("変わったように見えるが確かではない"),
     "units_unchanged": N_("{base}と比べて、{n}組織のどれにもはっきりした変化は見つかりませんでした（組織の数に応じて補正した判定）。"),
 }
 
@@ -229,6 +230,7 @@ def unit_change_rows(changes: Mapping | None, item_id: int | None, gettext: Gett
         holm = change["holm_verdict"] or "not_comparable"
         headline = rate_verdict(change["positive"], change["n_base"], change["n_candidate"], lower_is_better=False,
                                 key=holm, gettext=gettext)
+        short = word(holm, gettext)
         if holm == NO_CHANGE and change["verdict"] in (IMPROVED, WORSE):
             # alone this unit's change would count; corrected for the many units compared it does not: say so in
             # words instead of "no detectable change" beside a difference whose interval excludes 0
@@ -236,11 +238,12 @@ def unit_change_rows(changes: Mapping | None, item_id: int | None, gettext: Gett
                 gettext, "unit_uncertain", base=percent(change["positive"].get("p2")),
                 candidate=percent(change["positive"].get("p1")), n_base=change["n_base"],
                 n_candidate=change["n_candidate"])}
+            short = {**short, "word": gettext(TEXT["uncertain_word"])}
         rows.append({
             "name": _unit_name(unit, gettext), "path": unit.get("path", ""), "depth": unit["depth"],
             "base": percent(change["positive"].get("p2")), "candidate": percent(change["positive"].get("p1")),
             "n_base": change["n_base"], "n_candidate": change["n_candidate"],
-            "headline": headline,
+            "headline": headline, "short": short,
             "holm": word(holm, gettext), "holm_p": change["holm_adjusted_p"],
             "mean": mean_verdict(change["mean"], change["n_base"], change["n_candidate"], gettext=gettext),
             "mann_whitney_p": change["mann_whitney"]["p_two_sided"]})

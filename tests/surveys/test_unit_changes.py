@@ -135,10 +135,12 @@ def test_the_page_and_the_api_show_the_same_unit_changes(app, client):
         assert int(row[3]) == round(change["positive"]["p1"] * 100) and int(row[4]) == change["n_candidate"]
         text = re.sub(r"<[^>]+>", "", row[5]).strip()
         if change["holm_verdict"] == "no_detectable_change" and change["verdict"] in ("improved", "worse"):
-            assert "確かとは言えません" in text  # a change alone, not once corrected for the units compared
+            assert text.endswith("変わったように見えるが確かではない")  # alone a change, not once corrected
         else:
             word = {"improved": "改善", "worse": "悪化", "no_detectable_change": "変化は検出されず"}[change["holm_verdict"]]
-            assert text.split(":")[0].endswith(word)
+            assert text.endswith(word)
+    details = html[html.index('<table class="survey-unit-change-details">'):]
+    assert "差の95%信頼区間" in details[:details.index("</table>")]  # the sentence with the interval, behind 詳しく
     assert "総務局/総務部/文書課 → 総務部" in html
 
 
@@ -158,5 +160,6 @@ def test_a_change_that_holm_does_not_confirm_is_worded_as_uncertain():
     rows = unit_change_rows(changes, 7)["rows"]
     assert "17% → 55%" in rows[0]["headline"]["sentence"] and "確かとは言えません" in rows[0]["headline"]["sentence"]
     assert rows[0]["holm"]["key"] == "no_detectable_change"
+    assert rows[0]["short"]["word"] == "変わったように見えるが確かではない"
     change["verdict"] = "no_detectable_change"  # no change either way: the usual sentence
     assert unit_change_rows(changes, 7)["rows"][0]["headline"]["sentence"].startswith("変化は検出されず")
