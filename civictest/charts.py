@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -62,6 +63,25 @@ def table(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]], ro
     """The data table under every figure: th scope=col for header, th scope=row at column row_header."""
     return {"caption": caption, "header": list(header), "rows": [[str(c) for c in r] for r in rows],
             "row_header": row_header}
+
+
+def text_width(text: str, size: float = 13) -> float:
+    """A rough drawn width of a label: full-width (CJK) characters one em, others about 0.6 em."""
+    return sum(size if unicodedata.east_asian_width(ch) in ("W", "F") else 0.6 * size for ch in text)
+
+
+def legend_row(names: Sequence[str], x0: float = 8, y0: float = 8, right: float = WIDTH - 8) -> tuple[list, float]:
+    """Legend entries (a 14 px swatch, then the name) placed one after another by their drawn width, on as many
+    lines of 22 px as needed, so a long name (e.g. "Neither satisfied nor dissatisfied") never runs into the
+    next one. Returns ([(x, y)], height of the legend)."""
+    places, x, y = [], x0, y0
+    for name in names:
+        width = 20 + text_width(name) + 24
+        if x > x0 and x + width > right:
+            x, y = x0, y + 22
+        places.append((x, y))
+        x += width
+    return places, y - y0 + 22
 
 
 def clip_text(text: str, limit: int = 40) -> str:
@@ -305,10 +325,11 @@ def diverging_bar_chart(title: str, desc: str, categories: Sequence[str],
     negative to the left of the centre line, neutral across it, positive to the right. Drawn by the stacked
     macro (same rows and segments) plus the centre line; a category with no answers or hidden is marked."""
     text = texts(text)
-    x0, x1, top = 8, WIDTH - 80, 56
+    places, legend_height = legend_row([seg["name"] for seg in segments])
+    x0, x1, top = 8, WIDTH - 80, 34 + legend_height
     cx, half = (x0 + x1) / 2, (x1 - x0) / 2
-    legend = [{"x": 8 + j * 150, "y": 8, "classes": f"seg seg-{seg['key']} stack-{j}", "text": seg["name"]}
-              for j, seg in enumerate(segments)]
+    legend = [{"x": x, "y": y, "classes": f"seg seg-{seg['key']} stack-{j}", "text": seg["name"]}
+              for j, (seg, (x, y)) in enumerate(zip(segments, places))]
     rows, y, table_rows = [], top, []
     for c, category in enumerate(categories):
         values = shares[c]

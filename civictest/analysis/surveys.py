@@ -48,7 +48,7 @@ MANN_WHITNEY_MAX = 200_000
 BANDS = ("positive", "neutral", "negative")
 __all__ = [
     "BANDS", "DEFAULT_K", "IMPROVED", "MIXED", "NO_CHANGE", "WORSE", "band_of", "band_table", "choice_summary",
-    "compare_waves", "first_levels", "item_summary", "poststratification_weights", "response_rates", "roll_up",
+    "compare_units", "compare_waves", "first_levels", "item_summary", "poststratification_weights", "response_rates", "roll_up",
     "suppress_groups", "suppress_units", "wave_results", "weighted_item_summary",
 ]
 
@@ -569,3 +569,76 @@ def wave_results(*, items: Sequence[Mapping], units: Sequence[Mapping], by_top: 
     return {"k": k, "respondents": total, "shown": whole_shown, "response_rate": root_rate,
             "items": item_out, "unit_items": unit_items, "units": unit_out, "grades": grade_out,
             "weighting": weighting_out, "comparison": comparison}
+
+
+# ---------------------------------------------------------------- wave vs wave per org unit
+def compare_units(*, items: Sequence[Mapping], units: Sequence[Mapping], base_respondents: Mapping[Hashable, int],
+                  candidate_respondents: Mapping[Hashable, int], base_by_unit: pd.DataFrame,
+                  candidate_by_unit: pd.DataFrame, k: int = DEFAULT_K, alpha: float = 0.05) -> dict:
+    """The wave-over-wave change per org unit (pure): for each scale item and each unit shown in BOTH waves,
+    compare_item on the unit's subtree answers (N-1 two-proportion test on % positive, Welch on the mean,
+    Mann-Whitney on the scale), and Holm across the units compared for that item (the family a table of units
+    for one item shows) for the corrected verdict.
+
+    units: [{"id", "parent_id", ...}] one tree under a root (the whole organisation, not compared here: the
+    whole-wave comparison is compare_waves); *_respondents: direct respondents per unit in each wave;
+    *_by_unit: item_id, unit_id, value, n per wave. Suppression: each wave's own `suppress_units` with k, and a
+    unit is compared only when both waves show it. So every figure here (a unit's subtree counts in one wave)
+    is a figure that wave's own results show; showing fewer units than a wave shows hides only units with k or
+    more respondents, so no subtraction within a wave, nor between the two waves' published figures, reveals a
+    group below k. Units not compared are listed with the nearest compared unit above them (None: the whole)."""
+    pairs = [(u["id"], u.get("parent_id")) for u in units]
+    scale_items = [i for i in items if i.get("kind") == "scale"]
+    out: dict = {"k": k, "alpha": alpha, "shown": False, "items": [i["id"] for i in scale_items], "units": [],
+                 "not_compared": []}
+    if not pairs:
+        return out
+    base_s = suppress_units(pairs, {u: int(n) for u, n in base_respondents.items()}, k)
+    cand_s = suppress_units(pairs, {u: int(n) for u, n in candidate_respondents.items()}, k)
+    out["shown"] = (sum(int(n) for n in base_respondents.values()) >= k
+                    and sum(int(n) for n in candidate_respondents.values()) >= k)
+    if not out["shown"]:
+        return out
+    parent = dict(pairs)
+    depth = _depths(pairs)
+    compared = [u["id"] for u in units if parent[u["id"]] is not None
+                and base_s[u["id"]]["shown"] and cand_s[u["id"]]["shown"]]
+    ancestors = _ancestors(pairs)
+
+    def rolled(frame: pd.DataFrame) -> dict:
+        if frame.empty or not compared:
+            return {}
+        part = frame.merge(ancestors, on="unit_id")
+        part = part[part["ancestor"].isin(compared)]
+        counts: dict = {}
+        for (item_id, unit, value), n in part.groupby(["item_id", "ancestor", "value"])["n"].sum().items():
+            counts.setdefault((item_id, unit), {})[int(value)] = int(n)
+        return counts
+
+    base, candidate = rolled(base_by_unit), rolled(candidate_by_unit)
+    per_unit: dict = {u: {} for u in compared}
+    for item in scale_items:
+        rows = [(u, compare_item(base.get((item["id"], u), {}), candidate.get((item["id"], u), {}),
+                                 item["scale_min"], item["scale_max"], alpha)) for u in compared]
+        tested = [row for _u, row in rows if row["headline_p"] is not None]
+        adjusted = _holm([row["headline_p"] for row in tested], alpha) if tested else []
+        for _u, row in rows:
+            row["holm_adjusted_p"], row["holm_verdict"] = None, NO_CHANGE if row["verdict"] else None
+        for row, p in zip(tested, adjusted):
+            row["holm_adjusted_p"] = p
+            row["holm_verdict"] = verdict(p, row["positive"]["difference"], alpha, False)
+        for u, row in rows:
+            per_unit[u][item["id"]] = row
+    by_id = {u["id"]: u for u in units}
+    out["units"] = [{**by_id[u], "depth": depth[u], "respondents_base": base_s[u]["respondents"],
+                     "respondents_candidate": cand_s[u]["respondents"], "items": per_unit[u]} for u in compared]
+    kept = set(compared)
+    for unit in units:
+        uid = unit["id"]
+        if parent[uid] is None or uid in kept:
+            continue
+        up = parent[uid]
+        while up is not None and up not in kept:
+            up = parent[up]
+        out["not_compared"].append({**unit, "depth": depth[uid], "into": up})
+    return out

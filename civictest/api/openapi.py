@@ -211,6 +211,18 @@ def survey_schemas() -> dict[str, dict]:
                                      "uncovered_cells": {"type": "array"}, "weights": {"type": "array"}})),
             "comparison": _null(_obj({"verdict": VERDICT, "alpha": NUM, "items": {"type": "array", "items": change},
                                       "only_base": {"type": "array"}, "only_candidate": {"type": "array"}}))}),
+        "SurveyUnitChanges": _obj({
+            "wave": wave, "base_wave": wave, "k": INT, "alpha": NUM, "shown": BOOL,
+            "items": {"type": "array", "items": INT},
+            "units": {"type": "array", "items": _obj({
+                "id": INT, "parent_id": NINT, "name": STR, "path": STR, "depth": INT, "respondents_base": INT,
+                "respondents_candidate": INT,
+                "items": {"type": "object", "additionalProperties": _obj({
+                    "n_base": INT, "n_candidate": INT, "positive": compare_rates, "mean": compare_means,
+                    "mann_whitney": _obj({"u": NUM, "p_two_sided": NUM}), "headline_p": NUM, "verdict": VERDICT,
+                    "holm_adjusted_p": NUM, "holm_verdict": VERDICT})}})},
+            "not_compared": {"type": "array", "items": _obj({
+                "id": INT, "parent_id": NINT, "name": STR, "path": STR, "depth": INT, "into": NINT})}}),
     }
 
 
@@ -354,6 +366,15 @@ def paths() -> dict[str, dict]:
             _ref("SurveyWaveResults"),
             parameters=(_id("survey_id", _("調査の ID。")), _id("wave_id", _("調査の回の ID。")),
                         _query("item", _("組織ごとの数値をこの設問だけにします(省略時はすべての設問)。"))),
+            errors=(400, 401, 404, 503)),
+        "/surveys/{survey_id}/waves/{wave_id}/unit-changes": _operation(
+            "surveyWaveUnitChanges", _("組織ごとの前の回からの変化"),
+            _("結果のページの組織別の変化の表と同じ数値です。両方の回で回答者が SURVEY_SUPPRESSION_K 人以上の組織だけを"
+              "比べ(各回の秘匿のとおり)、ほかの組織は not_compared に上位の組織(into、null は組織全体)とともに"
+              "示します。設問ごとに、比べた組織の数で Holm 法の補正をします。前の回がなければ 404 です。"),
+            _ref("SurveyUnitChanges"),
+            parameters=(_id("survey_id", _("調査の ID。")), _id("wave_id", _("調査の回の ID。")),
+                        _query("item", _("この設問だけにします(省略時は5段階の設問すべて)。"))),
             errors=(400, 401, 404, 503)),
         "/panel": _operation(
             "panelSummary", _("テスターパネルの数値"),

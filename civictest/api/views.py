@@ -130,6 +130,19 @@ def survey_wave_results(survey_id: int, wave_id: int):  # noqa: ANN201
                                                item_id=item_id, every_item=item_id is None))
 
 
+@bp.get("/surveys/<int:survey_id>/waves/<int:wave_id>/unit-changes")
+def survey_wave_unit_changes(survey_id: int, wave_id: int):  # noqa: ANN201
+    """The change since the previous wave per org unit: the page's table, from the same reporting call."""
+    wave = db.session.get(SurveyWave, wave_id) if params.fits(wave_id) and params.fits(survey_id) else None
+    if wave is None or wave.survey_id != survey_id or not survey_figures.can_see_survey(g.api_user, wave.survey):
+        abort(404)
+    changes = survey_figures.unit_changes(wave, int(current_app.config["SURVEY_SUPPRESSION_K"]),
+                                          item_id=params.integer("item"))
+    if changes is None:
+        abort(404)
+    return jsonify(changes)
+
+
 def _may_see_panel() -> None:
     """The panel's figures are for the roles that see /manage/panel; to anyone else they do not exist."""
     if g.api_user.role not in MANAGE_ROLES:
@@ -152,4 +165,3 @@ def panel_session(session_id: int):  # noqa: ANN201
     if test_session is None or not can_see_service(g.api_user, test_session.study.iteration.service_id):
         abort(404)
     return jsonify(panel_figures.session_summary(test_session, current_app.config["SUPPRESSION_K"]))
-

@@ -212,8 +212,9 @@ def register(app: Flask) -> None:
 @click.command("retention")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 def retention_command(dry_run: bool) -> None:
-    """Delete what the consent text promises to delete after RETENTION_DAYS: the free text of comments and
-    observer notes (civictest.services.retention). Attempts, tallies and published open data are kept."""
+    """Delete the free text kept longer than RETENTION_DAYS: comments and observer notes (as the consent text
+    promises), live-feedback comments and survey free-text answers (civictest.services.retention). Attempts,
+    answers' values, tallies and published open data are kept."""
     from civictest.services import retention
 
     counts = retention.apply(int(current_app.config["RETENTION_DAYS"]), dry_run=dry_run)

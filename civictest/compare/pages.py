@@ -105,7 +105,8 @@ def service_feedback(service: Service, page: int = 1) -> dict:
     points = figures().feedback(service)["points"]
     comments = feedback_comments(service, offset=(page - 1) * COMMENTS_PER_PAGE, limit=COMMENTS_PER_PAGE + 1)
     return {"service": service, "points": points, "chart": dashboards.satisfaction_trend(points, _),
-            "rows": dashboards.satisfaction_rows(points, _), "comments": comments[:COMMENTS_PER_PAGE],
+            "rows": dashboards.satisfaction_rows(points, _), "change": dashboards.latest_change(points, _),
+            "comments": comments[:COMMENTS_PER_PAGE],
             "page": page, "more": len(comments) > COMMENTS_PER_PAGE, "live": live_iteration(service),
             "total": sum(p["n"] for p in points),
             "form_url": tokens.form_url(service.id)}

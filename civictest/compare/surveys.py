@@ -12,6 +12,7 @@ from civictest.extensions import db
 from civictest.models.base import ID_MAX
 from civictest.models.surveys import SurveyWave
 from civictest.reporting import surveys as survey_figures
+from civictest.web.i18n import ja
 
 
 def visible_wave(wave_id: int) -> SurveyWave:
@@ -32,5 +33,12 @@ def survey_wave(wave_id: int):
     wave = visible_wave(wave_id)
     item_id = request.args.get("item", type=int)
     results = survey_figures.wave_results(wave, int(current_app.config["SURVEY_SUPPRESSION_K"]), item_id=item_id)
-    page = survey_dashboards.wave_page(results, lang(), _, (results["unit_items"] or [None])[0])
-    return render_template("compare/survey_wave.html", results=results, page=page, wave=wave)
+    # the change per unit (the same function as GET /api/v1/surveys/<id>/waves/<id>/unit-changes?item=)
+    k = int(current_app.config["SURVEY_SUPPRESSION_K"])
+    chosen = (results["unit_items"] or [None])[0]
+    page = survey_dashboards.wave_page(results, lang(), _, chosen, mark=ja)
+    unit_changes = survey_dashboards.unit_change_rows(
+        survey_figures.unit_changes(wave, k, item_id=chosen) if chosen is not None and results["shown"] else None,
+        chosen, _, mark=ja)
+    return render_template("compare/survey_wave.html", results=results, page=page, wave=wave,
+                           unit_changes=unit_changes)

@@ -11,7 +11,7 @@ from civictest.dashboards.areas import LEVELS, japan_map, outside_tokyo, tokyo_m
 from civictest.dashboards.cards import (
     definitions, headline_cards, headlines, iteration_choices, overall_verdict, task_verdicts,
 )
-from civictest.dashboards.feedback import satisfaction_rows, satisfaction_trend
+from civictest.dashboards.feedback import latest_change, satisfaction_rows, satisfaction_trend
 from civictest.dashboards.figures import (
     inconvenience_trend, iteration_name, iteration_style, questionnaire_trend, sentiment_chart, seq_chart, task_label,
     task_rate_chart, time_chart,
@@ -22,7 +22,7 @@ from civictest.dashboards.verdicts import Gettext, identity
 
 __all__ = [
     "LEVELS", "SORTS", "answered", "headline_cards", "iteration_choices", "iteration_dashboard", "iteration_name", "iteration_style", "japan_map",
-    "outside_tokyo", "overview", "satisfaction_rows", "satisfaction_trend", "segment_charts", "task_label", "tokyo_map", "tokyo_maps",
+    "latest_change", "outside_tokyo", "overview", "satisfaction_rows", "satisfaction_trend", "segment_charts", "task_label", "tokyo_map", "tokyo_maps",
 ]
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from civictest import charts
+from civictest.analysis.metrics import compare_completion_rates
 from civictest.dashboards.figures import _point, chart_text, iteration_name
-from civictest.dashboards.verdicts import N_, Gettext, identity
+from civictest.dashboards.verdicts import N_, Gettext, identity, rate_verdict
 
 T = {
     "title": N_("ご意見フォームの満足度の推移"),
@@ -45,3 +46,18 @@ def satisfaction_rows(points: Sequence[Mapping], gettext: Gettext = identity) ->
             "comments": p.get("comments", 0),
         })
     return rows
+
+
+def latest_change(points: Sequence[Mapping], gettext: Gettext = identity) -> dict | None:
+    """The newest iteration with answers against the one before it, in words: % satisfied compared by the N-1
+    two-proportion test (Fisher when an expected count is below 1), as every rate comparison of the app, with the
+    interval of the difference; None with fewer than two iterations with answers."""
+    answered = [p for p in points if p.get("n")]
+    if len(answered) < 2:
+        return None
+    base, candidate = answered[-2], answered[-1]
+    comparison = compare_completion_rates(candidate["satisfied"], candidate["n"], base["satisfied"], base["n"],
+                                          fisher_always=False)
+    return {**rate_verdict(comparison, base["n"], candidate["n"], lower_is_better=False, gettext=gettext),
+            "base": iteration_name(base["number"], gettext), "candidate": iteration_name(candidate["number"], gettext),
+            "comparison": comparison}

@@ -6,16 +6,18 @@ figures beside them, the diverging bars, the units and grades, and the statistic
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from civictest import charts
-from civictest.analysis.compare import IMPROVED, WORSE
+from civictest.analysis.compare import IMPROVED, NO_CHANGE, WORSE
 from civictest.dashboards.verdicts import (
     N_, Gettext, identity, mean_verdict, one_decimal, percent, rate_verdict, word,
 )
 
-BAND_NAMES = {"negative": N_("否定的"), "neutral": N_("どちらでもない"), "positive": N_("肯定的")}
+BAND_NAMES = {"negative": N_("否定的"), "neutral": N_("どちらとも言えない"), "positive": N_("肯定的")}
 NO_GRADE = N_("職層の記入なし")
 WHOLE = N_("組織全体")
 TEXT = {
@@ -32,11 +34,19 @@ TEXT = {
     "summary": N_("データを表で見る"),
     "total": N_("回答数"),
     "category": N_("設問"),
+    "units_changed": N_("{base}と比べて、{n}組織のうち{improved}組織で改善、{worse}組織で悪化しました（組織の数に応じて補正した判定）。"),
+    "unit_uncertain": N_("{base} → {candidate}: 変わったように見えますが、比べた組織が多く人数も少ないため、確かとは言えません（n={n_base}→{n_candidate}）"),
+    "uncertain_word": N_("変わったように見えるが確かではない"),
+    "units_unchanged": N_("{base}と比べて、{n}組織のどれにもはっきりした変化は見つかりませんでした（組織の数に応じて補正した判定）。"),
 }
 
 
-def _t(gettext: Gettext, key: str, **values: Any) -> str:
-    return gettext(TEXT[key]).format(**values)
+def _t(gettext: Gettext, key: str, mark: Callable[[Any], Any] | None = None, **values: Any) -> str:
+    """A sentence of TEXT in the page language. With `mark` (web.i18n.ja on a page) the values, which may be
+    Japanese data such as a wave label or an item's wording, go through it and the sentence is safe markup."""
+    if mark is None:
+        return gettext(TEXT[key]).format(**values)
+    return Markup(escape(gettext(TEXT[key]))).format(**{name: mark(value) for name, value in values.items()})
 
 
 def wording(item: Mapping, lang: str) -> str:
@@ -83,9 +93,11 @@ def _grade_name(grade: str, gettext: Gettext) -> str:
     return grade or gettext(NO_GRADE)
 
 
-def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, item_id: int | None = None) -> dict:
+def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, item_id: int | None = None,
+              mark: Callable[[Any], Any] | None = None) -> dict:
     """Sentences, item rows, charts, unit and grade tables and verdicts of one wave, in the page language.
-    item_id picks the item the unit and grade breakdowns show (default: the first scale item)."""
+    item_id picks the item the unit and grade breakdowns show (default: the first scale item); mark (the page's
+    `ja`) marks the Japanese data inside the sentences."""
     k = results["k"]
     scale = [i for i in results["items"] if i["kind"] == "scale"]
     base_label = (results.get("base_wave") or {}).get("label", "")
@@ -105,7 +117,7 @@ def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, i
         improved = [c for c in comparison["items"] if c["holm_verdict"] == IMPROVED]
         worse = [c for c in comparison["items"] if c["holm_verdict"] == WORSE]
         overall = word(comparison["verdict"], gettext)
-        sentences.append(_t(gettext, "changed" if improved or worse else "unchanged", base=base_label,
+        sentences.append(_t(gettext, "changed" if improved or worse else "unchanged", mark, base=base_label,
                             improved=len(improved), worse=len(worse)))
     rows = []
     for item in scale:
@@ -115,7 +127,7 @@ def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, i
                "shares": _share_cells(summary, gettext),
                "mean": one_decimal((summary or {}).get("mean")),
                "mean_interval": "" if not summary or summary.get("mean_lower") is None else
-               f"{one_decimal(summary['mean_lower'])}〜{one_decimal(summary['mean_upper'])}",
+               _t(gettext, "interval", low=one_decimal(summary["mean_lower"]), high=one_decimal(summary["mean_upper"])),
                "weighted": None, "change": None}
         weighted = item.get("weighted")
         if weighted and weighted.get("n"):
@@ -136,14 +148,15 @@ def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, i
     if results["shown"]:
         for r in top[:1] + top[-1:] if len(top) > 1 else top:
             item = next(i for i in scale if i["id"] == r["id"])
-            sentences.append(_t(gettext, "item", item=r["wording"], positive=percent(item["overall"]["positive"]["share"]),
+            sentences.append(_t(gettext, "item", mark, item=r["wording"], positive=percent(item["overall"]["positive"]["share"]),
                                 negative=percent(item["overall"]["negative"]["share"]), n=r["n"]))
     chosen = next((i for i in scale if i["id"] == item_id), scale[0] if scale else None)
     page: dict = {"sentences": sentences, "overall": overall, "items": rows, "chosen": chosen,
+                  "chosen_wording": wording(chosen, lang) if chosen else "",
                   "choices": [{"id": i["id"], "name": wording(i, lang)} for i in scale], "base_label": base_label,
                   "k": k, "weighting": _weighting(results, gettext)}
     page["items_chart"] = diverging(
-        gettext(N_("設問ごとの回答")), gettext(N_("各設問の否定的・どちらでもない・肯定的な回答の割合。")),
+        gettext(N_("設問ごとの回答")), gettext(N_("各設問の否定的・どちらとも言えない・肯定的な回答の割合。")),
         [(wording(i, lang), i.get("overall"), not results["shown"]) for i in scale], gettext, "survey-items")
     page["units"], page["grades"], page["merged"] = [], [], []
     if chosen is not None:
@@ -199,3 +212,48 @@ def _weighting(results: Mapping, gettext: Gettext) -> str:
     if not weighting or weighting.get("covered_roster_share") is None:
         return ""
     return _t(gettext, "weighted_note", share=percent(weighting["covered_roster_share"]))
+
+
+def unit_change_rows(changes: Mapping | None, item_id: int | None, gettext: Gettext = identity,
+                     mark: Callable[[Any], Any] | None = None) -> dict | None:
+    """The change per org unit of one item (reporting.surveys.unit_changes) for the page: a sentence, one row
+    per compared unit (before and now % positive, the Holm-corrected verdict in words with the difference's
+    interval, the mean's change, the p-values), and the units not compared with where their answers went."""
+    if not changes or not changes.get("shown") or item_id is None:
+        return None
+    key = str(item_id)
+    rows = []
+    for unit in changes["units"]:
+        change = (unit.get("items") or {}).get(key)
+        if not change:
+            continue
+        holm = change["holm_verdict"] or "not_comparable"
+        headline = rate_verdict(change["positive"], change["n_base"], change["n_candidate"], lower_is_better=False,
+                                key=holm, gettext=gettext)
+        short = word(holm, gettext)
+        if holm == NO_CHANGE and change["verdict"] in (IMPROVED, WORSE):
+            # alone this unit's change would count; corrected for the many units compared it does not: say so in
+            # words instead of "no detectable change" beside a difference whose interval excludes 0
+            headline = {**word(NO_CHANGE, gettext), "sentence": _t(
+                gettext, "unit_uncertain", base=percent(change["positive"].get("p2")),
+                candidate=percent(change["positive"].get("p1")), n_base=change["n_base"],
+                n_candidate=change["n_candidate"])}
+            short = {**short, "word": gettext(TEXT["uncertain_word"])}
+        rows.append({
+            "name": _unit_name(unit, gettext), "path": unit.get("path", ""), "depth": unit["depth"],
+            "base": percent(change["positive"].get("p2")), "candidate": percent(change["positive"].get("p1")),
+            "n_base": change["n_base"], "n_candidate": change["n_candidate"],
+            "headline": headline, "short": short,
+            "holm": word(holm, gettext), "holm_p": change["holm_adjusted_p"],
+            "mean": mean_verdict(change["mean"], change["n_base"], change["n_candidate"], gettext=gettext),
+            "mann_whitney_p": change["mann_whitney"]["p_two_sided"]})
+    names = {u["id"]: u for u in changes["units"]}
+    merged = [{"name": u.get("path") or _unit_name(u, gettext),
+               "into": _unit_name(names[u["into"]], gettext) if u.get("into") in names else gettext(WHOLE)}
+              for u in changes["not_compared"]]
+    improved = sum(1 for r in rows if r["holm"]["key"] == IMPROVED)
+    worse = sum(1 for r in rows if r["holm"]["key"] == WORSE)
+    base = (changes.get("base_wave") or {}).get("label", "")
+    sentence = _t(gettext, "units_changed" if improved or worse else "units_unchanged", mark, base=base, n=len(rows),
+                  improved=improved, worse=worse)
+    return {"rows": rows, "merged": merged, "sentence": sentence if rows else "", "base_label": base}

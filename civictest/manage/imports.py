@@ -6,13 +6,9 @@ imported with `flask --app app import`.
 """
 from __future__ import annotations
 
-import base64
-import zlib
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from civictest.importing.messages import file_error_text, problem_rows
 from civictest.manage import bp
@@ -20,11 +16,11 @@ from civictest.manage.import_forms import UploadForm, mapping_form, read_mapping
 from civictest.models import Iteration
 from civictest.security import get_visible_or_404
 from civictest.services import imports
+from civictest.web import upload_tokens
+from civictest.web.upload_tokens import clean_filename
 
 TOKEN_SALT = "civictest-import-upload"
-TOKEN_MAX_AGE = 3 * 3600
-# The token is a form field: it must stay below MAX_FORM_MEMORY_SIZE with room for the other fields.
-TOKEN_ROOM = 20_000
+TOKEN_MAX_AGE = upload_tokens.MAX_AGE
 
 
 @bp.route("/iterations/<int:iteration_id>/import", methods=["GET", "POST"])
@@ -87,34 +83,9 @@ def _review_page(iteration: Iteration, plan: imports.ImportPlan, raw: bytes):  #
     ), 200 if plan.ok else 400
 
 
-def clean_filename(name: str | None) -> str:
-    """The file's base name as the user saw it (Japanese kept), without paths or control characters."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(ch for ch in base if ch.isprintable())[:200] or "upload"
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=TOKEN_SALT)
-
-
 def _pack(filename: str, raw: bytes, study_id: int) -> str | None:
-    """The file as a signed token for the next step, or None when it would be too large for a form field."""
-    data = base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
-    limit = current_app.config.get("MAX_FORM_MEMORY_SIZE", 500_000) - TOKEN_ROOM
-    if len(data) > limit:
-        return None
-    token = _serializer().dumps({"study": study_id, "name": filename, "data": data})
-    return token if len(token) <= limit else None
+    return upload_tokens.pack(TOKEN_SALT, "study", study_id, filename, raw)
 
 
 def _unpack(token: str, study_id: int) -> tuple[str, bytes] | None:
-    try:
-        payload = _serializer().loads(token, max_age=TOKEN_MAX_AGE)
-    except BadSignature:
-        return None
-    if not isinstance(payload, dict) or payload.get("study") != study_id:
-        return None
-    try:
-        return str(payload["name"]), zlib.decompress(base64.b64decode(payload["data"]))
-    except (KeyError, ValueError, zlib.error):
-        return None
+    return upload_tokens.unpack(TOKEN_SALT, "study", study_id, token, TOKEN_MAX_AGE)

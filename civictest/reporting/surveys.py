@@ -262,3 +262,33 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+# ---------------------------------------------------------------- wave vs wave per org unit
+def unit_changes(wave: SurveyWave, k: int = analysis.DEFAULT_K, *, item_id: int | None = None,
+                 alpha: float = 0.05) -> dict | None:
+    """The change since the previous wave per org unit (analysis.compare_units): each unit shown in both waves
+    (each wave's own suppression with k), per scale item, with Holm across the units of an item. item_id narrows
+    it to one scale item (the page); None: every scale item (the API without ?item=). None without a previous
+    wave. The page (compare/survey_wave.html) and the API (.../unit-changes) both call this."""
+    previous = db.session.get(SurveyWave, wave.previous_id) if wave.previous_id else None
+    if previous is None:
+        return None
+    items = [i for i in wave_items(wave.id) if i["kind"] == "scale"]
+    if item_id is not None:
+        items = [i for i in items if i["id"] == item_id][:1] or items[:1]
+    ids = [i["id"] for i in items]
+
+    def direct(wave_id: int) -> dict:
+        counts = respondent_counts(wave_id)
+        return counts.groupby("unit_id")["n"].sum().to_dict() if not counts.empty else {}
+
+    base_respondents, candidate_respondents = direct(previous.id), direct(wave.id)
+    present = {int(u) for u in set(base_respondents) | set(candidate_respondents) if u != WHOLE}
+    result = analysis.compare_units(
+        items=items, units=org_units(present), base_respondents=base_respondents,
+        candidate_respondents=candidate_respondents, base_by_unit=unit_counts(previous.id, ids),
+        candidate_by_unit=unit_counts(wave.id, ids), k=k, alpha=alpha)
+    result.update(wave={"id": wave.id, "number": wave.number, "label": wave.label, "state": wave.state},
+                  base_wave={"id": previous.id, "number": previous.number, "label": previous.label})
+    return _plain(result)

@@ -34,6 +34,14 @@ def _page(state, *, form, values, problems, status=200, saved=False):  # noqa: A
                            page_lang=_language(state.wave)), status
 
 
+def _state(token: str):  # noqa: ANN202
+    """The wave and response a personal link opens, or None when resolve_link knows no such link."""
+    try:
+        return surveys.resolve_link(token)
+    except NotFound:
+        return None
+
+
 def _refused(kind: str, status: int):  # noqa: ANN202
     return render_template("respond/refused.html", kind=kind), status
 
@@ -41,9 +49,8 @@ def _refused(kind: str, status: int):  # noqa: ANN202
 @bp.route("", methods=["GET"])
 def answer():
     token = request.args.get("t", "")
-    try:
-        state = surveys.resolve_link(token)
-    except NotFound:
+    state = _state(token)
+    if state is None:
         return _refused("unknown", 404)
     values = {}
     if state.response is not None:
@@ -54,9 +61,8 @@ def answer():
 @bp.route("", methods=["POST"])
 def submit():
     token = request.form.get("t", "")
-    try:
-        state = surveys.resolve_link(token)
-    except NotFound:
+    state = _state(token)
+    if state is None:
         return _refused("unknown", 404)
     form = AnswerForm()
     raw = {item.id: request.form.get(f"item-{item.id}", "") for item in state.wave.items}

@@ -155,7 +155,9 @@ def _live_feedback(services: dict[str, Service]) -> bool:
             span = min(364, (today - iteration.starts_on).days)  # while it was the live version, never ahead
             for index in range(content.FEEDBACK_ANSWERS_PER_ITERATION):
                 rating = rng.choices((1, 2, 3, 4, 5), weights)[0]
-                done = rng.choice(("yes", "yes", "partly", "no", None) if rating < 3 else ("yes", "yes", "yes", "partly", None))
+                # "could you do it?" fits the rating and the comments (a 1 says the upload failed)
+                done = rng.choice({1: ("no", "no", "partly", None), 2: ("yes", "partly", "no", None)}.get(
+                    rating, ("yes", "yes", "yes", "partly", None)))
                 comment = rng.choice(content.FEEDBACK_COMMENTS[rating]) if rng.random() < 0.3 else ""
                 day = iteration.starts_on + timedelta(days=span * index // content.FEEDBACK_ANSWERS_PER_ITERATION)
                 record_feedback(service, rating=rating, task_done=done, comment=comment,

@@ -11,8 +11,9 @@ import functools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
 from civictest.extensions import db
@@ -79,12 +80,19 @@ def _upsert(dialect: str) -> Insert:
         set_={"n": table.c.n + statement.excluded.n, "with_comment": table.c.with_comment + statement.excluded.with_comment})
 
 
-def tally_from_rows(service_id: int | None = None) -> dict[tuple[int, int, str], tuple[int, int]]:
-    """The tally worked out from the stored answers (a GROUP BY): what `FeedbackTally` must hold."""
+def _recount() -> Select:
+    """The tally's rows as a GROUP BY over the answers. A comment blanked by retention still counts as written:
+    its sentiment label (set only for a comment) stays."""
     task = func.coalesce(FeedbackResponse.task_done, NO_ANSWER)
-    query = (select(FeedbackResponse.iteration_id, FeedbackResponse.rating, task, func.count(),
-                    func.sum(case((FeedbackResponse.comment != "", 1), else_=0)))
-             .group_by(FeedbackResponse.iteration_id, FeedbackResponse.rating, task))
+    written = or_(FeedbackResponse.comment != "", FeedbackResponse.sentiment_label.is_not(None))
+    return (select(FeedbackResponse.iteration_id, FeedbackResponse.rating, task, func.count(),
+                   func.sum(case((written, 1), else_=0)))
+            .group_by(FeedbackResponse.iteration_id, FeedbackResponse.rating, task))
+
+
+def tally_from_rows(service_id: int | None = None) -> dict[tuple[int, int, str], tuple[int, int]]:
+    """The tally worked out from the stored answers: what `FeedbackTally` must hold."""
+    query = _recount()
     if service_id is not None:
         query = query.where(FeedbackResponse.service_id == service_id)
     return {(i, r, t): (int(n), int(c or 0)) for i, r, t, n, c in db.session.execute(query)}
@@ -108,9 +116,7 @@ def stale_tally() -> list[tuple]:
 
 def rebuild_tally() -> None:
     """Replace the whole tally by one worked out from the stored answers (after a change made outside the app)."""
-    table, task = FeedbackTally.__table__, func.coalesce(FeedbackResponse.task_done, NO_ANSWER)
-    query = (select(FeedbackResponse.iteration_id, FeedbackResponse.rating, task, func.count(),
-                    func.sum(case((FeedbackResponse.comment != "", 1), else_=0)))
-             .group_by(FeedbackResponse.iteration_id, FeedbackResponse.rating, task))
+    table = FeedbackTally.__table__
     db.session.execute(delete(table))
-    db.session.execute(insert(table).from_select(["iteration_id", "rating", "task_done", "n", "with_comment"], query))
+    db.session.execute(insert(table).from_select(["iteration_id", "rating", "task_done", "n", "with_comment"],
+                                                 _recount()))

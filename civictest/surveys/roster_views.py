@@ -18,6 +18,7 @@ from civictest.services.errors import DomainError
 from civictest.surveys import bp
 from civictest.surveys.access import wave_or_404
 from civictest.surveys.forms import RosterUploadForm
+from civictest.web import upload_tokens
 from civictest.importing.roster_messages import roster_problem_rows
 
 
@@ -29,7 +30,7 @@ def roster_upload(wave_id: int):
         return render_template("surveys/roster_upload.html", wave=wave, form=form), 400 if form.errors else 200
     upload = form.file.data
     raw = upload.read()
-    filename = (upload.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    filename = upload_tokens.clean_filename(upload.filename)
     plan = surveys.plan_roster(wave, raw, filename, current_app.config.get("MAX_CONTENT_LENGTH"))
     token = None
     if plan.file_error is None and plan.ok:

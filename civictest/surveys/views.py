@@ -107,35 +107,31 @@ def wave_state(wave_id: int):
 
 @bp.route("/waves/<int:wave_id>/invite", methods=["POST"])
 def invite(wave_id: int):
-    wave = wave_or_404(wave_id)
-    if ActionForm().validate_on_submit():
-        try:
-            sent = survey_invitations.invite(wave)
-        except DomainError:
-            db.session.rollback()
-            flash(_("回答受付中の回にだけ案内を送れます。"), "error")
-        else:
-            audit("survey_invited", wave, count=sent)
-            db.session.commit()
-            survey_invitations.after_queueing()
-            flash(_("%(n)s 人に案内のメールを送る準備をしました。", n=sent))
-    return redirect(url_for("surveys.wave", wave_id=wave.id))
+    return _queue_survey_mail(wave_id, survey_invitations.invite, "survey_invited",
+                              _l("%(n)s 人に案内のメールを送る準備をしました。"))
 
 
 @bp.route("/waves/<int:wave_id>/remind", methods=["POST"])
 def remind(wave_id: int):
+    return _queue_survey_mail(wave_id, survey_invitations.remind, "survey_reminded",
+                              _l("まだ回答していない %(n)s 人に催促のメールを送る準備をしました（前のメールから1週間たった人だけ）。"))
+
+
+def _queue_survey_mail(wave_id: int, queue, action: str, done):  # noqa: ANN001, ANN202
+    """The invite and remind buttons: queue the wave's mail (only an open wave sends), audit, commit, wake the
+    worker, say how many, back to the wave page."""
     wave = wave_or_404(wave_id)
     if ActionForm().validate_on_submit():
         try:
-            sent = survey_invitations.remind(wave)
+            sent = queue(wave)
         except DomainError:
             db.session.rollback()
             flash(_("回答受付中の回にだけ案内を送れます。"), "error")
         else:
-            audit("survey_reminded", wave, count=sent)
+            audit(action, wave, count=sent)
             db.session.commit()
             survey_invitations.after_queueing()
-            flash(_("まだ回答していない %(n)s 人に催促のメールを送る準備をしました（前のメールから1週間たった人だけ）。", n=sent))
+            flash(str(done) % {"n": sent})
     return redirect(url_for("surveys.wave", wave_id=wave.id))
 
 

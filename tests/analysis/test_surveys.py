@@ -362,3 +362,41 @@ def test_mann_whitney_from_counts_is_scipy_on_the_expanded_answers():
             continue
         expected = scipy_stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic")
         assert out == {"u": float(expected.statistic), "p_two_sided": float(expected.pvalue)}
+
+
+def test_unit_changes_reveal_no_group_below_k_in_either_wave_on_random_trees():
+    """compare_units on random trees and two waves: a unit is compared only when both waves show it under their
+    own suppression, and in each wave every compared unit (and the whole) minus its compared children is 0 or at
+    least k, so no subtraction within a wave, nor between the two waves' figures, gives a group below k."""
+    rng = random.Random(1616)
+    for _ in range(150):
+        pairs = [(0, None)]
+        for unit in range(1, rng.randint(2, 30)):
+            pairs.append((unit, rng.randrange(unit)))
+        units = [{"id": u, "parent_id": p} for u, p in pairs]
+        k = rng.choice([5, 10])
+        waves = [{u: rng.choice([0, 0, 1, 3, 5, 8, 12, 20]) for u, _ in pairs} for _ in range(2)]
+        frames = [pd.DataFrame([(1, u, rng.randint(1, 5), n) for u, n in w.items() if n],
+                               columns=["item_id", "unit_id", "value", "n"]) for w in waves]
+        out = surveys.compare_units(items=[{"id": 1, "kind": "scale", "scale_min": 1, "scale_max": 5}], units=units,
+                                    base_respondents=waves[0], candidate_respondents=waves[1],
+                                    base_by_unit=frames[0], candidate_by_unit=frames[1], k=k)
+        if not out["shown"]:
+            assert out["units"] == []
+            continue
+        compared = {u["id"] for u in out["units"]}
+        children: dict = {}
+        for unit, parent in pairs:
+            children.setdefault(parent, []).append(unit)
+        for wave, side in zip(waves, ("base", "candidate")):
+            own = surveys.suppress_units(pairs, wave, k)
+            assert all(own[u]["shown"] for u in compared)
+            for unit in compared | {0}:
+                rest = own[unit]["respondents"] - sum(own[c]["respondents"] for c in children.get(unit, [])
+                                                      if c in compared)
+                assert rest == 0 or rest >= k, (pairs, wave, k, unit)
+            for row in out["units"]:
+                assert row[f"respondents_{side}"] == own[row["id"]]["respondents"] >= k
+                assert row["items"][1][f"n_{side}"] == own[row["id"]]["respondents"]
+        for row in out["not_compared"]:  # merged into the nearest compared unit above, or the whole (None)
+            assert row["id"] not in compared and (row["into"] is None or row["into"] in compared)

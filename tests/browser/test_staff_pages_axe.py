@@ -151,11 +151,9 @@ def test_staff_pages_pass_axe(staff_results, role, lang):
     for path, texts in untagged:  # Japanese data on English pages wants lang="ja"
         print(f"  Japanese without lang=ja on {path}: {texts[:3]}")
     # Known and left: mixed English/Japanese text in <option> and SVG <desc> of the comparison pages (an option or
-    # a desc cannot hold a <span lang="ja">). Also left, for now: the survey results page (unit and grade names in its
-    # SVG charts, the wave label inside English sentences; docs/surveys-results.md). Every other page must mark its
+    # a desc cannot hold a <span lang="ja">). Every other page, the survey results page included, must mark its
     # Japanese data.
-    unmarked = [(path, texts) for path, texts in untagged
-                if not path.startswith(("/compare/iterations/", "/compare/surveys/waves/"))]
+    unmarked = [(path, texts) for path, texts in untagged if not path.startswith("/compare/iterations/")]
     assert not unmarked, f"Japanese without lang=ja on English pages: {unmarked}"
     assert not problems, "\n".join(problems)
     assert HOME[role] in checked, f"{role} could not open {HOME[role]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from browser_support import axe, screenshot, staff_login
+from browser_support import axe, screenshot, staff_login, untagged_japanese
 from civictest.extensions import db
 from civictest.models import Department
 from survey_results_data import two_waves
@@ -36,6 +36,8 @@ def test_results_page_reads_first_and_passes_axe(live_server, new_page, wave_id,
     assert not page.locator("details#change-details").evaluate("d => d.open")  # the statistics wait behind 「詳しく」
     page.locator("details#change-details > summary").click()
     axe(page, label=f"survey results ({lang})")
+    if lang == "en":  # unit and grade names, wave labels: Japanese data in charts, tables and sentences
+        assert untagged_japanese(page) == []
     screenshot(page, f"survey-results-{lang}")
 
 

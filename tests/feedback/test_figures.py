@@ -128,3 +128,25 @@ def test_another_teams_service_is_404_on_page_and_api(client, world):
     assert _api(client, world["other"], f"/api/v1/services/{service.id}/feedback").status_code == 404
     login(client, world["other"])
     assert client.get(f"/compare/services/{service.id}/feedback").status_code == 404
+
+
+def test_the_feedback_page_says_the_latest_change_in_words():
+    """The newest iteration with answers against the one before (an iteration without answers is skipped):
+    30 of 60 satisfied -> 45 of 60 by the N-1 two-proportion test, worked out here by its formula."""
+    import math
+
+    from scipy import stats
+
+    from civictest.dashboards.feedback import latest_change
+
+    points = [{"number": 1, "n": 60, "satisfied": 30}, {"number": 2, "n": 0, "satisfied": 0},
+              {"number": 3, "n": 60, "satisfied": 45}]
+    change = latest_change(points)
+    n, pooled = 120, 75 / 120
+    z = (45 / 60 - 30 / 60) / math.sqrt(pooled * (1 - pooled) * (2 / 60)) * math.sqrt((n - 1) / n)
+    assert math.isclose(change["comparison"]["recommended_p"], 2 * stats.norm.sf(z), rel_tol=1e-9)
+    assert change["key"] == "improved" and change["sentence"].startswith("改善: 50% → 75%")
+    assert (change["base"], change["candidate"]) == ("第1版", "第3版")
+    close = latest_change([{"number": 1, "n": 60, "satisfied": 35}, {"number": 2, "n": 60, "satisfied": 40}])
+    assert close["key"] == "no_detectable_change"
+    assert latest_change(points[:2]) is None  # one iteration with answers: nothing to compare

@@ -69,3 +69,44 @@ def test_staff_pages_in_english_mark_japanese_data(client, ctx):
         if found := untagged(html):
             problems[url] = found
     assert not problems, problems
+
+
+class UntaggedInBody(Untagged):
+    """As Untagged, but only the <body> and with SVG <title> counted: a chart's title and its bars' tooltips
+    are text a browser shows and a screen reader reads (the browser tests check the same)."""
+
+    def handle_data(self, data):  # noqa: ANN001, ANN201
+        if not JAPANESE.search(data) or any(t in ("script", "style") or h for t, _, h in self.stack):
+            return
+        lang = next((lang for _, lang, _ in reversed(self.stack) if lang), "en")
+        if not lang.startswith("ja"):
+            self.found.append(data.strip()[:60])
+
+
+def test_survey_results_page_in_english_marks_japanese_data(app, client):
+    """Issue 16: unit and grade names, the wave labels and an item without English wording, in the charts (SVG
+    text, title, desc), the tables and the sentences of /compare/surveys/waves/<id>?lang=en, carry lang="ja";
+    the items with English wording are shown in English."""
+    from survey_results_data import two_waves
+
+    with app.app_context():
+        survey, first, second = two_waves()
+        survey.items[1].wording_en = ""  # Japanese only: shown in Japanese, marked
+        db.session.commit()
+        admin = make_user("admin")
+        wave_id, item_ids = second.id, [survey.items[0].id, survey.items[1].id]
+    login(client, admin)
+    for item_id in item_ids:  # the unit and grade charts of an English item and of a Japanese-only one
+        html = client.get(f"/compare/surveys/waves/{wave_id}?lang=en&item={item_id}").get_data(as_text=True)
+        assert '<html lang="en">' in html
+        body = html[html.index("<body"):]
+        parser = UntaggedInBody()
+        parser.feed(body)
+        assert parser.found == [], parser.found
+        assert "I have the devices I need" in body and "業務に必要な端末がそろっている" not in body
+        assert '<span lang="ja">2026年度</span>' in body  # the base wave's label inside an English sentence
+        assert '<text class="category-label" x="8" y="' in body and 'lang="ja">財務局</text>' in body
+    # the check can fail: without the marks the same page has untagged Japanese
+    parser = UntaggedInBody()
+    parser.feed(body.replace(' lang="ja"', ""))
+    assert parser.found
