@@ -3,7 +3,9 @@
 A job claims its row (queued/retry -> sending, one UPDATE, committed) before it sends, and marks it sent (and
 commits) right after, so a second job for the same row sends nothing and a worker killed at any point loses
 nothing: rows left in `sending` by a dead worker are handed out again after MAIL_CLAIM_TIMEOUT seconds by the
-sweep (at worker start and every minute) - the only copy that can go twice is the one that was in flight.
+sweep (at worker start and every minute) - the only copy that can go twice is the one that was in flight. Huey
+deletes a job from the queue when a worker takes it, before the claim; the sweep also gives a new job to every
+waiting row that has none in the queue or the schedule (a worker killed between taking the job and claiming).
 
 SMTP down, a timeout or a 4xx answer: the row goes to `retry` and the job is scheduled again after
 MAIL_RETRY_DELAY * 2**(attempts-1) seconds; after MAIL_MAX_ATTEMPTS attempts it is `failed`. A 5xx answer for
@@ -19,7 +21,7 @@ import socket
 import ssl
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from email.headerregistry import HeaderRegistry
 from email.policy import EmailPolicy
 from email.message import EmailMessage
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from flask import current_app
 from huey import crontab
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import select, update
 
 from civictest.extensions import db
 from civictest.jobs import huey, on_worker_start
@@ -266,13 +268,28 @@ def _finish(row: OutgoingMail, status: str, error: str | None) -> str:
     return status
 
 
+def _ids_with_a_job() -> set[int]:
+    """The rows that a job in the queue or the schedule will hand to a worker."""
+    ids: set[int] = set()
+    for task in [*huey.pending(), *huey.scheduled()]:
+        if isinstance(task, deliver.task_class) and task.args:
+            ids.add(int(task.args[0]))
+    return ids
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC back
+
+
 @on_worker_start
 def sweep() -> int:
-    """Hand out again what a dead worker or a lost job left behind; how many rows were re-queued.
+    """Hand out again what a dead worker or a lost job left behind; how many rows got a new job.
 
-    Rows in `sending` longer than MAIL_CLAIM_TIMEOUT go back to `queued`; rows waiting (queued, or due for a
-    retry) for more than ten minutes since they were last handed out get a new job (a duplicate job sends
-    nothing: the first one to claim the row sends it)."""
+    Rows in `sending` longer than MAIL_CLAIM_TIMEOUT (the worker died between claim and record) go back to
+    `queued` with a new job. Rows waiting (`queued`, or `retry`) with no job for them in the queue or the
+    schedule get one: a worker takes a job off the queue before it claims the row, so a worker killed between
+    the two (or a job lost with the queue file, or a commit whose enqueue failed) leaves a waiting row that
+    nothing would ever send. A duplicate job sends nothing: the first one to claim the row sends it."""
     config = current_app.config
     now = utcnow()
     stale = now - timedelta(seconds=float(config["MAIL_CLAIM_TIMEOUT"]))
@@ -282,22 +299,27 @@ def sweep() -> int:
         db.session.execute(
             update(OutgoingMail).where(OutgoingMail.id.in_(released), OutgoingMail.status == "sending")
             .values(status="queued").execution_options(synchronize_session=False))
-    long_ago = now - timedelta(minutes=10)
-    forgotten = db.session.scalars(select(OutgoingMail.id).where(or_(
-        (OutgoingMail.status == "queued") & (func.coalesce(OutgoingMail.next_attempt_at, OutgoingMail.created_at)
-                                             < long_ago),
-        (OutgoingMail.status == "retry") & (OutgoingMail.next_attempt_at < long_ago),
-    ))).all()
-    if forgotten:  # handed out again at most every ten minutes
-        db.session.execute(update(OutgoingMail).where(OutgoingMail.id.in_(forgotten)).values(next_attempt_at=now)
-                           .execution_options(synchronize_session=False))
+    # The jobs are read before the rows: a row queued (and its job enqueued) in between looks jobless and gets
+    # a second job, which is harmless; the other order could miss a row whose job a worker just took.
+    with_a_job = _ids_with_a_job()
+    waiting = db.session.execute(
+        select(OutgoingMail.id, OutgoingMail.status, OutgoingMail.next_attempt_at)
+        .where(OutgoingMail.status.in_(("queued", "retry")))).all()
     db.session.commit()
-    ids = sorted(set(released) | set(forgotten))
-    for mail_id in ids:
+    jobless = [(mail_id, status, due) for mail_id, status, due in waiting
+               if mail_id not in with_a_job and mail_id not in released]
+    for mail_id in released:
         deliver(mail_id)
-    if ids:
-        log.info("mail sweep: %d message(s) handed to the queue again", len(ids))
-    return len(ids)
+    for mail_id, status, due in jobless:
+        delay = (_as_utc(due) - now).total_seconds() if status == "retry" and due is not None else 0
+        if delay > 0:
+            deliver.schedule((mail_id,), delay=delay)
+        else:
+            deliver(mail_id)
+    count = len(released) + len(jobless)
+    if count:
+        log.info("mail sweep: %d message(s) handed to the queue again", count)
+    return count
 
 
 @huey.periodic_task(crontab(minute="*"))

@@ -188,3 +188,44 @@ def test_forget_address_deletes_the_messages_but_keeps_the_suppression(app, ctx,
     db.session.commit()
     assert db.session.scalars(select(OutgoingMail.to_address)).all() == ["hanako@example.jp"]
     assert mail.is_suppressed("taro@example.jp")
+
+
+def test_a_job_taken_by_a_worker_killed_before_its_claim_is_handed_out_again(app, ctx, smtp_server, drain_mail):
+    """Issue 15's lost message: a worker takes a job off the queue (Huey deletes it there) and then claims the
+    row; killed in between, it leaves the row `queued` with no job. The next worker's start-up sweep must give
+    the row a new job (it used to wait ten minutes), and a row that still has its job gets no second one."""
+    from civictest import jobs
+    from civictest.mail import delivery
+
+    taken, kept = _queue(1), _queue(2, to="hanako@example.jp")
+    db.session.commit()
+    assert jobs.huey.pending_count() == 2
+    jobs.huey.dequeue()  # the dead worker's job, never run
+    assert delivery.sweep() == 1  # only the jobless row
+    assert jobs.huey.pending_count() == 2
+    drain_mail(app)
+    assert sorted(m["To"] for m in smtp_server.messages) == ["hanako@example.jp", "taro@example.jp"]
+    db.session.expire_all()
+    assert {db.session.get(OutgoingMail, r.id).status for r in (taken, kept)} == {"sent"}
+
+
+def test_a_retry_whose_job_was_lost_is_scheduled_again_for_its_time(app, ctx, smtp_server, drain_mail):
+    from datetime import timedelta
+
+    from civictest import jobs
+    from civictest.mail import delivery
+    from civictest.models.base import utcnow
+
+    _queue()
+    db.session.commit()
+    jobs.huey.flush()  # the job is lost (a worker killed between `retry` and scheduling it, a lost queue file)
+    db.session.execute(OutgoingMail.__table__.update().values(
+        status="retry", attempts=1, next_attempt_at=utcnow() + timedelta(hours=1)))
+    db.session.commit()
+    assert delivery.sweep() == 1
+    assert jobs.huey.pending_count() == 1  # with its time (eta): a worker moves it to the schedule
+    assert delivery.sweep() == 0  # it has a job now
+    drain_mail(app, wait_retries=False)
+    assert (jobs.huey.pending_count(), jobs.huey.scheduled_count()) == (0, 1)
+    assert delivery.sweep() == 0  # a job in the schedule counts too
+    assert smtp_server.messages == []
