@@ -233,7 +233,10 @@ def send_smtp(data: bytes, sender: str, recipient: str) -> None:
     envelope_from = parseaddr(sender)[1]
     try:
         connection = _connection()
-        connection.sendmail(envelope_from, [recipient], data)
+        if connection.does_esmtp and connection.has_extn("pipelining") and (envelope_from + recipient).isascii():
+            _send_pipelined(connection, envelope_from, recipient, data)
+        else:
+            connection.sendmail(envelope_from, [recipient], data)
     except smtplib.SMTPRecipientsRefused as error:
         code, text = next(iter(error.recipients.values()))
         _local.smtp = (connection, _smtp_settings(), time.monotonic())
@@ -251,6 +254,39 @@ def send_smtp(data: bytes, sender: str, recipient: str) -> None:
         close_connection()
         raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
     _local.smtp = (connection, _smtp_settings(), time.monotonic())
+
+
+def _send_pipelined(connection: smtplib.SMTP, envelope_from: str, recipient: str, data: bytes) -> None:
+    """smtplib's sendmail for one recipient with RFC 2920 PIPELINING (which the server announced): MAIL, RCPT and
+    DATA in one write and their three answers read together, then the message: two round trips to the server
+    instead of four. A refusal raises smtplib's own exception, as sendmail does, after an RSET that keeps the
+    connection usable."""
+    connection.send(f"MAIL FROM:{smtplib.quoteaddr(envelope_from)}\r\nRCPT TO:{smtplib.quoteaddr(recipient)}\r\n"
+                    "DATA\r\n")
+    mail_reply, rcpt_reply, data_reply = connection.getreply(), connection.getreply(), connection.getreply()
+    refused = mail_reply[0] != 250 or rcpt_reply[0] not in (250, 251)
+    if data_reply[0] == 354 and refused:  # DATA accepted although MAIL or RCPT was not: end it empty
+        connection.send(b".\r\n")
+        connection.getreply()
+    if refused or data_reply[0] != 354:
+        try:
+            connection.rset()
+        except smtplib.SMTPServerDisconnected:
+            pass
+    if mail_reply[0] != 250:
+        raise smtplib.SMTPSenderRefused(mail_reply[0], mail_reply[1], envelope_from)
+    if rcpt_reply[0] not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({recipient: rcpt_reply})
+    if data_reply[0] != 354:
+        raise smtplib.SMTPDataError(*data_reply)
+    body = _LEADING_DOT.sub(b"..", data)
+    connection.send(body + (b".\r\n" if body.endswith(b"\r\n") else b"\r\n.\r\n"))
+    code, reply = connection.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 def _text(value: bytes | str) -> str:

@@ -292,3 +292,31 @@ def test_a_message_with_attachments_or_a_named_sender_goes_through_the_email_pac
     assert delivery._direct_bytes(row, "civictest@city.example.jp") is None
     assert delivery._direct_bytes(_queue(2), "市役所 <civictest@city.example.jp>") is None
     assert b"a.ics" in delivery.message_bytes(row, "civictest@city.example.jp")
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_pipelined_and_plain_smtp_both_deliver_and_bounce(app, ctx, smtp_server, drain_mail, monkeypatch,
+                                                           pipelining):
+    """The test server announces PIPELINING (MAIL, RCPT and DATA in one write); without it smtplib's sendmail."""
+    import smtplib
+
+    from civictest.mail import delivery
+
+    used = []
+    real = delivery._send_pipelined
+    monkeypatch.setattr(delivery, "_send_pipelined", lambda *args: (used.append(1), real(*args)))
+    if not pipelining:
+        has_extn = smtplib.SMTP.has_extn
+        monkeypatch.setattr(smtplib.SMTP, "has_extn", lambda self, name: name != "pipelining" and has_extn(self, name))
+    smtp_server.handler.reject["gone@example.jp"] = "550 5.1.1 no such user"
+    smtp_server.handler.tempfail = 1
+    rows = [_queue(1, to="gone@example.jp"), _queue(2, text="..a line with a dot\n.\n"), _queue(3)]
+    db.session.commit()
+    drain_mail(app)
+    db.session.expire_all()
+    assert [db.session.get(OutgoingMail, row.id).status for row in rows] == ["bounced", "sent", "sent"]
+    # the 451 went to row 2 (the refused address is checked first): it was sent on its retry, after row 3
+    assert [m["Message-ID"] for m in smtp_server.messages] == [rows[2].message_id, rows[1].message_id]
+    assert db.session.get(OutgoingMail, rows[1].id).attempts == 2
+    assert smtp_server.messages[1].get_content().replace("\r\n", "\n").startswith("..a line with a dot\n.\n")
+    assert bool(used) == pipelining
