@@ -320,3 +320,14 @@ def test_pipelined_and_plain_smtp_both_deliver_and_bounce(app, ctx, smtp_server,
     assert db.session.get(OutgoingMail, rows[1].id).attempts == 2
     assert smtp_server.messages[1].get_content().replace("\r\n", "\n").startswith("..a line with a dot\n.\n")
     assert bool(used) == pipelining
+
+
+def test_an_address_that_bounces_gets_no_second_message_from_the_same_job(app, ctx, smtp_server, drain_mail):
+    """A job reads the suppression list once for its group; an address that bounces during the job is added."""
+    smtp_server.handler.reject["gone@example.jp"] = "550 5.1.1 no such user"
+    rows = [_queue(1, to="gone@example.jp"), _queue(2, to="gone@example.jp", kind="reminder"), _queue(3)]
+    db.session.commit()
+    drain_mail(app)
+    db.session.expire_all()
+    assert [db.session.get(OutgoingMail, row.id).status for row in rows] == ["bounced", "suppressed", "sent"]
+    assert len(smtp_server.messages) == 1
