@@ -41,6 +41,12 @@ class RecordingHandler:
         self.lock = threading.Lock()
         self.log = open(log_path, "a", buffering=1, encoding="utf-8") if log_path else None  # noqa: SIM115
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: ANN001, ANN201, N802
+        """Announce PIPELINING (RFC 2920) as real servers do (aiosmtpd reads pipelined commands in order):
+        civictest.mail.delivery then sends MAIL, RCPT and DATA in one write."""
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
         if address.lower() in self.reject:
             return self.reject[address.lower()]

@@ -168,11 +168,10 @@ def _enqueue_after_commit(session: Session) -> None:
         return
     from civictest.mail import delivery
 
-    for mail_id in ids:
-        try:
-            delivery.deliver(mail_id)
-        except Exception:  # noqa: BLE001 - the row stays queued; the worker's sweep finds it
-            log.exception("could not hand mail %s to the job queue; the sweep will", mail_id)
+    try:
+        delivery.deliver_group(ids)  # one job per delivery.GROUP rows
+    except Exception:  # noqa: BLE001 - the rows stay queued; the worker's sweep finds them
+        log.exception("could not hand %d mail(s) to the job queue; the sweep will", len(ids))
 
 
 @event.listens_for(Session, "after_rollback")
