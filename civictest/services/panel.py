@@ -291,12 +291,16 @@ class RoundResult:
 
 
 def candidates(now: datetime) -> list[Candidate]:
-    """Every active member as a selection candidate: profile, tests in the last 365 days, last test."""
+    """Every active member as a selection candidate: profile, tests and no-shows in the last 365 days, last
+    test."""
+    from civictest.reporting.panel import no_show_counts
+
     year_ago = now - timedelta(days=365)
     tests = dict(db.session.execute(
         select(PanelInvitation.member_id, func.count())
         .where(PanelInvitation.joined_at.is_not(None), PanelInvitation.joined_at >= year_ago)
         .group_by(PanelInvitation.member_id)).all())
+    no_shows = no_show_counts(now=now)
     rows = db.session.connection().execute(select(  # Core rows: no ORM bookkeeping for 100,000 members
         PanelMember.id, PanelMember.age_band, PanelMember.municipality_code, PanelMember.device,
         PanelMember.online_frequency, PanelMember.assistive_technology, PanelMember.last_tested_at,
@@ -307,7 +311,7 @@ def candidates(now: datetime) -> list[Candidate]:
             last = last.replace(tzinfo=timezone.utc)
         out.append(Candidate(member_id, {"age_band": age, "municipality_code": area, "device": device,
                                          "online_frequency": frequency, "assistive_technology": assistive},
-                             tests.get(member_id, 0), last))
+                             tests.get(member_id, 0), last, no_shows.get(member_id, 0)))
     return out
 
 
@@ -335,7 +339,8 @@ def invite(test_session: TestSession, count: int, *, seed: int | None = None) ->
     selection = select_members(
         candidates(now), quotas, count, now=now, exclude=already, seed=secrets.randbits(32) if seed is None else seed,
         max_tests_per_year=current_app.config["PANEL_MAX_TESTS_PER_YEAR"],
-        cooloff_days=current_app.config["PANEL_COOLOFF_DAYS"])
+        cooloff_days=current_app.config["PANEL_COOLOFF_DAYS"],
+        max_no_shows=current_app.config["PANEL_NO_SHOW_LIMIT"])
     panel_round = PanelRound(session_id=test_session.id, requested=count)
     db.session.add(panel_round)
     db.session.flush()

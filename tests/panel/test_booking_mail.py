@@ -102,3 +102,42 @@ def test_the_waiting_mail_goes_once_per_version(venue):
     mails = mails_to("b@example.jp")
     assert [m.kind for m in mails] == ["booking_waiting", "booking_waiting"]
     assert mails[1].dedupe_key == f"booking:{again.id}:{again.sequence}" and again.sequence == 2
+
+
+def _no_show(invitation, slot_row, days_ago: int) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    from civictest.models import Booking
+    from civictest.models.base import utcnow
+
+    marked = utcnow() - timedelta(days=days_ago)
+    db.session.add(Booking(invitation_id=invitation.id, session_id=invitation.session_id, slot_id=slot_row.id,
+                           state="booked", sequence=0, uid=f"b-{invitation.id}@test", reference=f"TEST-{invitation.id:04d}",
+                           attendance="no_show", attendance_at=marked, attendance_by_id=None, updated_at=marked))
+    db.session.commit()
+
+
+def test_selection_leaves_out_members_with_the_no_show_limit_in_the_year(app, venue):
+    """PANEL_NO_SHOW_LIMIT (default 2 within 365 days): the candidates query passes the counts in."""
+    from civictest.models.base import utcnow
+
+    people = {name: member(f"{name}@example.jp") for name in ("none", "one", "two", "old")}
+    for name, marks in (("one", [10]), ("two", [10, 200]), ("old", [10, 400])):
+        for days_ago in marks:
+            other = venue_session(f"PAST-{name}-{days_ago}", service=venue.study.iteration.service)
+            past_slot = slot(other, days=2)
+            invitation, _ = invite(people[name], other)
+            _no_show(invitation, past_slot, days_ago)
+    counts = {c.member_id: c.no_shows_last_year for c in panel.candidates(utcnow())}
+    assert counts[people["two"].id] == 2 and counts[people["old"].id] == 1 and counts[people["none"].id] == 0
+    assert app.config["PANEL_NO_SHOW_LIMIT"] == 2
+    target = make_session(venue.study.iteration.service, invite_code="NEXT-1")
+    result = panel.invite(target, 10, seed=1)
+    invited = {m for m, _ in result.selection.chosen}
+    assert invited == {people["none"].id, people["one"].id, people["old"].id}
+    app.config["PANEL_NO_SHOW_LIMIT"] = 0
+    try:
+        again = make_session(venue.study.iteration.service, invite_code="NEXT-2")
+        assert people["two"].id in {m for m, _ in panel.invite(again, 10, seed=1).selection.chosen}
+    finally:
+        app.config["PANEL_NO_SHOW_LIMIT"] = 2
