@@ -141,3 +141,21 @@ def test_selection_leaves_out_members_with_the_no_show_limit_in_the_year(app, ve
         assert people["two"].id in {m for m, _ in panel.invite(again, 10, seed=1).selection.chosen}
     finally:
         app.config["PANEL_NO_SHOW_LIMIT"] = 2
+
+
+def test_slot_words_read_as_people_write_dates(venue):
+    from datetime import datetime, time, timezone
+
+    from civictest.models import BookingSlot
+
+    starts, ends = booking.slot_times(datetime(2027, 1, 16).date(), time(10), time(11))
+    row = BookingSlot(session_id=venue.id, starts_at=starts, ends_at=ends, capacity=1, booked=0)
+    december = datetime(2026, 12, 6, 3, tzinfo=timezone.utc)
+    january = datetime(2027, 1, 2, 3, tzinfo=timezone.utc)
+    assert booking.slot_words(row, "ja", now=january) == "1月16日(土) 10:00〜11:00"
+    assert booking.slot_words(row, "ja", now=december) == "2027年1月16日(土) 10:00〜11:00"
+    assert booking.slot_words(row, "en", now=january) == "Sat 16 Jan, 10:00-11:00 (Japan time)"
+    assert booking.slot_words(row, "en", now=december) == "Sat 16 Jan 2027, 10:00-11:00 (Japan time)"
+    late = BookingSlot(session_id=venue.id, starts_at=datetime(2027, 1, 15, 15, tzinfo=timezone.utc),
+                       ends_at=datetime(2027, 1, 15, 16, tzinfo=timezone.utc), capacity=1, booked=0)
+    assert booking.slot_words(late, "ja", now=january) == "1月16日(土) 00:00〜01:00", "Japan time, not UTC"
