@@ -44,15 +44,16 @@ def tokyo(moment: datetime) -> datetime:
     return aware(moment).astimezone(TOKYO)
 
 
-def slot_words(slot: BookingSlot, language: str, *, now: datetime | None = None) -> str:
+def slot_words(slot: BookingSlot, language: str, *, now: datetime | None = None, zone: bool = True) -> str:
     """The slot in Japan time, in the reader's language, as people write it: 1月16日(土) 10:00〜11:00 /
     Sat 16 Jan, 10:00-11:00 (Japan time). The year is said only when it is not this year (in Japan time), so a
-    January slot booked in December reads 2027年1月16日(土) 10:00〜11:00 / Sat 16 Jan 2027, ..."""
+    January slot booked in December reads 2027年1月16日(土) 10:00〜11:00 / Sat 16 Jan 2027, ... `zone=False`
+    leaves out "(Japan time)" where a heading already says it."""
     start, end = tokyo(slot.starts_at), tokyo(slot.ends_at)
     this_year = tokyo(now or utcnow()).year
     if language == "en":
         year = f" {start.year}" if start.year != this_year else ""
-        return f"{start:%a} {start.day} {start:%b}{year}, {start:%H:%M}-{end:%H:%M} (Japan time)"
+        return f"{start:%a} {start.day} {start:%b}{year}, {start:%H:%M}-{end:%H:%M}" + (" (Japan time)" if zone else "")
     year = f"{start.year}年" if start.year != this_year else ""
     return f"{year}{start.month}月{start.day}日({WEEKDAYS_JA[start.weekday()]}) {start:%H:%M}〜{end:%H:%M}"
 
