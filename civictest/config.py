@@ -97,6 +97,9 @@ class Config:
     # 365 days, and no invitation within this many days of the member's last test.
     PANEL_MAX_TESTS_PER_YEAR = int(os.environ.get("PANEL_MAX_TESTS_PER_YEAR", 4))
     PANEL_COOLOFF_DAYS = int(os.environ.get("PANEL_COOLOFF_DAYS", 60))
+    # Members with this many no-shows (booked an in-person place, did not come) in the last 365 days are not
+    # invited; 0 turns the rule off.
+    PANEL_NO_SHOW_LIMIT = int(os.environ.get("PANEL_NO_SHOW_LIMIT", 2))
     # How long the link in a panel confirmation e-mail works.
     PANEL_CONFIRM_HOURS = int(os.environ.get("PANEL_CONFIRM_HOURS", 48))
 

@@ -5,7 +5,8 @@ quotas from the database, calls `select`, and writes the invitations.
 
 Rules, in order:
 1. Eligible: not excluded (already invited to this session), fewer than `max_tests_per_year` tests in the
-   last 365 days, and no test within the last `cooloff_days`.
+   last 365 days, no test within the last `cooloff_days`, and (when `max_no_shows` > 0) fewer than
+   `max_no_shows` no-shows at booked in-person sessions in the last 365 days (0 turns that part off).
 2. Targets per cell: a count as given; a share of `count` rounded by the largest-remainder method (so
    shares of 1.0 make exactly `count`). With no quotas at all, one cell takes everybody.
 3. Cells are filled scarcest first (fewest eligible members per place), each from its members in order of
@@ -33,6 +34,7 @@ class Candidate(NamedTuple):
     profile: dict  # dimension -> value (None when not answered)
     tests_last_year: int = 0
     last_tested_at: datetime | None = None
+    no_shows_last_year: int = 0  # booked an in-person place and did not come (counted by the caller)
 
 
 @dataclass(frozen=True)
@@ -82,14 +84,18 @@ def targets(quotas: Sequence[Quota], count: int) -> dict[str, int]:
     return places
 
 
-def is_eligible(candidate: Candidate, now: datetime, max_tests_per_year: int, cooloff_days: int) -> bool:
+def is_eligible(candidate: Candidate, now: datetime, max_tests_per_year: int, cooloff_days: int,
+                max_no_shows: int = 0) -> bool:
     if candidate.tests_last_year >= max_tests_per_year:
+        return False
+    if max_no_shows > 0 and candidate.no_shows_last_year >= max_no_shows:
         return False
     return candidate.last_tested_at is None or now - candidate.last_tested_at >= timedelta(days=cooloff_days)
 
 
 def select(candidates: Iterable[Candidate], quotas: Sequence[Quota], count: int, *, now: datetime,
-           max_tests_per_year: int, cooloff_days: int, exclude: Iterable[int] = (), seed: int = 0) -> Selection:
+           max_tests_per_year: int, cooloff_days: int, max_no_shows: int = 0, exclude: Iterable[int] = (),
+           seed: int = 0) -> Selection:
     """Choose up to `count` members filling the quotas (see the module docstring for the rules)."""
     excluded = set(exclude)
     wanted = targets(quotas, count)
@@ -102,8 +108,11 @@ def select(candidates: Iterable[Candidate], quotas: Sequence[Quota], count: int,
     pools: dict[str, list[tuple[float, float, int, Candidate]]] = {key: [] for key in cells}
     shuffle = random.Random(seed)
     cutoff = now - timedelta(days=cooloff_days)
+    no_show_limit = max_no_shows if max_no_shows > 0 else math.inf
     for candidate in candidates:
         if candidate.member_id in excluded or candidate.tests_last_year >= max_tests_per_year:
+            continue
+        if candidate.no_shows_last_year >= no_show_limit:
             continue
         last = candidate.last_tested_at
         if last is not None and last > cutoff:

@@ -1,7 +1,9 @@
 """Facilitators at an in-person session: who booked which slot (by booking reference), attended or no-show."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from itertools import groupby
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,8 +25,10 @@ def bookings(session_id: int):
         abort(404)
     rows = booking.bookings_of(test_session.id)
     no_shows = panel_figures.no_shows_in_year([b.invitation.member_id for b in rows])
-    return render_template("facilitate/bookings.html", test_session=test_session, rows=rows, no_shows=no_shows,
-                           counts=panel_figures.booking_counts(test_session.id), form=AttendanceForm(),
+    groups = [(slot, list(people)) for slot, people in groupby(rows, key=lambda b: b.slot)]  # rows come by slot
+    return render_template("facilitate/bookings.html", test_session=test_session, rows=rows, groups=groups,
+                           no_shows=no_shows, counts=panel_figures.booking_counts(test_session.id),
+                           form=AttendanceForm(), no_show_limit=current_app.config["PANEL_NO_SHOW_LIMIT"],
                            slot_words=booking.slot_words, lang=str(get_locale() or "ja"))
 
 

@@ -207,17 +207,23 @@ def slot_waiting(session_id: int) -> dict[int, int]:
         .group_by(Booking.slot_id)).all())
 
 
+def no_show_counts(member_ids: list[int] | None = None, now: datetime | None = None) -> dict[int, int]:
+    """No-shows per member over the last 365 days (by when they were marked), of the given members or of every
+    member who has one (for the fatigue rule of selection: services.panel.candidates)."""
+    since = aware(now or utcnow()) - timedelta(days=365)
+    query = (select(PanelInvitation.member_id, func.count()).join(Booking, Booking.invitation_id == PanelInvitation.id)
+             .where(Booking.attendance == "no_show", Booking.attendance_at >= since))
+    if member_ids is not None:
+        query = query.where(PanelInvitation.member_id.in_(member_ids))
+    return dict(db.session.execute(query.group_by(PanelInvitation.member_id)).all())
+
+
 def no_shows_in_year(member_ids: list[int], now: datetime | None = None) -> dict[int, int]:
-    """No-shows per member over the last 365 days (shown to staff beside each booking; the fatigue rule does not
-    use them yet)."""
+    """No-shows per member over the last 365 days (shown to staff beside each booking; selection leaves out
+    members with PANEL_NO_SHOW_LIMIT of them)."""
     if not member_ids:
         return {}
-    since = aware(now or utcnow()) - timedelta(days=365)
-    return dict(db.session.execute(
-        select(PanelInvitation.member_id, func.count()).join(Booking, Booking.invitation_id == PanelInvitation.id)
-        .where(PanelInvitation.member_id.in_(member_ids), Booking.attendance == "no_show",
-               Booking.attendance_at >= since)
-        .group_by(PanelInvitation.member_id)).all())
+    return no_show_counts(member_ids, now)
 
 
 def session_bookings(test_session: TestSession) -> dict[str, int] | None:

@@ -8,7 +8,8 @@ in the same transaction (the slot's row stays locked until the commit, so nobody
 
 E-mails (through civictest.mail.queue_mail, sent by the worker after the commit), each exactly once:
 confirmation, change and promotion with an .ics METHOD:REQUEST (`booking:<id>:<sequence>`), cancellation with
-METHOD:CANCEL (the same key pattern: a cancellation raises the sequence too), the day-before reminder
+METHOD:CANCEL (the same key pattern: a cancellation raises the sequence too), joining a waiting list (the place
+in line, no .ics; the same key pattern), the day-before reminder
 (`booking-remind:<id>:<slot id>`; a periodic job of the worker, or `flask --app app panel booking-reminders`).
 """
 from __future__ import annotations
@@ -43,13 +44,18 @@ def tokyo(moment: datetime) -> datetime:
     return aware(moment).astimezone(TOKYO)
 
 
-def slot_words(slot: BookingSlot, language: str) -> str:
-    """The slot in Japan time, in the reader's language: 2027年1月16日（土）10:00〜11:00 /
-    Sat 16 Jan 2027, 10:00-11:00 (Japan time)."""
+def slot_words(slot: BookingSlot, language: str, *, now: datetime | None = None, zone: bool = True) -> str:
+    """The slot in Japan time, in the reader's language, as people write it: 1月16日(土) 10:00〜11:00 /
+    Sat 16 Jan, 10:00-11:00 (Japan time). The year is said only when it is not this year (in Japan time), so a
+    January slot booked in December reads 2027年1月16日(土) 10:00〜11:00 / Sat 16 Jan 2027, ... `zone=False`
+    leaves out "(Japan time)" where a heading already says it."""
     start, end = tokyo(slot.starts_at), tokyo(slot.ends_at)
+    this_year = tokyo(now or utcnow()).year
     if language == "en":
-        return f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M}-{end:%H:%M} (Japan time)"
-    return f"{start.year}年{start.month}月{start.day}日（{WEEKDAYS_JA[start.weekday()]}）{start:%H:%M}〜{end:%H:%M}"
+        year = f" {start.year}" if start.year != this_year else ""
+        return f"{start:%a} {start.day} {start:%b}{year}, {start:%H:%M}-{end:%H:%M}" + (" (Japan time)" if zone else "")
+    year = f"{start.year}年" if start.year != this_year else ""
+    return f"{year}{start.month}月{start.day}日({WEEKDAYS_JA[start.weekday()]}) {start:%H:%M}〜{end:%H:%M}"
 
 
 # ---- the booking link ----------------------------------------------------------------------------------------
@@ -267,6 +273,7 @@ def book(invitation: PanelInvitation, slot_id: object, *, now: datetime | None =
     else:
         booking = _store(invitation, booking, slot, "waiting", now)
         outcome = "waiting"
+        _mail_waiting(booking)
     try:
         db.session.commit()
     except IntegrityError as error:  # a second tab booked the same invitation first
@@ -370,6 +377,16 @@ def _mail_booking(booking: Booking, what: str) -> None:
     template = "booking_cancelled" if what == "cancelled" else "booking_confirmed"
     _queue(member, template, f"booking:{booking.id}:{booking.sequence}", attachments=[attachment], what=what,
            **_mail_context(booking, member))
+
+
+def _mail_waiting(booking: Booking) -> None:
+    """A place on a waiting list: its place in line and how to leave, once per version (no .ics: it is not a
+    calendar event)."""
+    from civictest.services.panel import _queue
+
+    member = booking.invitation.member
+    _queue(member, "booking_waiting", f"booking:{booking.id}:{booking.sequence}",
+           position=waiting_position(booking), **_mail_context(booking, member))
 
 
 def send_reminders(now: datetime | None = None) -> int:

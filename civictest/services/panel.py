@@ -291,12 +291,16 @@ class RoundResult:
 
 
 def candidates(now: datetime) -> list[Candidate]:
-    """Every active member as a selection candidate: profile, tests in the last 365 days, last test."""
+    """Every active member as a selection candidate: profile, tests and no-shows in the last 365 days, last
+    test."""
+    from civictest.reporting.panel import no_show_counts
+
     year_ago = now - timedelta(days=365)
     tests = dict(db.session.execute(
         select(PanelInvitation.member_id, func.count())
         .where(PanelInvitation.joined_at.is_not(None), PanelInvitation.joined_at >= year_ago)
         .group_by(PanelInvitation.member_id)).all())
+    no_shows = no_show_counts(now=now)
     rows = db.session.connection().execute(select(  # Core rows: no ORM bookkeeping for 100,000 members
         PanelMember.id, PanelMember.age_band, PanelMember.municipality_code, PanelMember.device,
         PanelMember.online_frequency, PanelMember.assistive_technology, PanelMember.last_tested_at,
@@ -307,7 +311,7 @@ def candidates(now: datetime) -> list[Candidate]:
             last = last.replace(tzinfo=timezone.utc)
         out.append(Candidate(member_id, {"age_band": age, "municipality_code": area, "device": device,
                                          "online_frequency": frequency, "assistive_technology": assistive},
-                             tests.get(member_id, 0), last))
+                             tests.get(member_id, 0), last, no_shows.get(member_id, 0)))
     return out
 
 
@@ -335,13 +339,14 @@ def invite(test_session: TestSession, count: int, *, seed: int | None = None) ->
     selection = select_members(
         candidates(now), quotas, count, now=now, exclude=already, seed=secrets.randbits(32) if seed is None else seed,
         max_tests_per_year=current_app.config["PANEL_MAX_TESTS_PER_YEAR"],
-        cooloff_days=current_app.config["PANEL_COOLOFF_DAYS"])
+        cooloff_days=current_app.config["PANEL_COOLOFF_DAYS"],
+        max_no_shows=current_app.config["PANEL_NO_SHOW_LIMIT"])
     panel_round = PanelRound(session_id=test_session.id, requested=count)
     db.session.add(panel_round)
     db.session.flush()
     members = {m.id: m for m in db.session.scalars(
         select(PanelMember).where(PanelMember.id.in_([m for m, _ in selection.chosen])))} if selection.chosen else {}
-    queued = 0
+    queued, bookable = 0, _bookable(test_session)
     for member_id, key in selection.chosen:
         member = members[member_id]
         token = secrets.token_urlsafe(24)
@@ -350,19 +355,31 @@ def invite(test_session: TestSession, count: int, *, seed: int | None = None) ->
         db.session.add(invitation)
         db.session.flush()
         if _queue(member, "panel_invite", f"panel-invite:{member_id}:{test_session.id}",
-                  **_session_context(test_session, member, token)) is not None:
+                  **_session_context(test_session, member, token, invitation, bookable)) is not None:
             queued += 1
     db.session.commit()
     return RoundResult(panel_round, selection, queued)
 
 
-def _session_context(test_session: TestSession, member: PanelMember, token: str) -> dict:
+def _bookable(test_session: TestSession) -> bool:
+    """An in-person session with time slots: its invitations and reminders carry the booking link."""
+    from civictest.services import booking
+
+    return test_session.mode == "in_person" and booking.has_slots(test_session.id)
+
+
+def _session_context(test_session: TestSession, member: PanelMember, token: str,
+                     invitation: PanelInvitation | None = None, bookable: bool = False) -> dict:
+    """The invitation's and reminder's words; `booking_url` (the page to book a time) when `bookable`."""
+    from civictest.services import booking
+
     study = test_session.study
     service = study.iteration.service
     name = (service.name_en if member.language == "en" else "") or service.name_ja
+    booking_url = booking.booking_url(invitation) if bookable and invitation is not None else None
     return {"service_name": name,
             "session": test_session, "minutes": study.minutes_expected,
-            "invite_url": absolute_url("panel.personal_link", token=token)}
+            "invite_url": absolute_url("panel.personal_link", token=token), "booking_url": booking_url}
 
 
 def sync_finished(session_id: int) -> None:
@@ -387,7 +404,7 @@ def remind(test_session: TestSession) -> int:
         select(PanelInvitation).join(PanelMember)
         .where(PanelInvitation.session_id == test_session.id, PanelInvitation.state.in_(("sent", "joined")),
                PanelInvitation.reminded_at.is_(None), PanelMember.status == "active")).all()
-    queued = 0
+    queued, bookable = 0, _bookable(test_session)
     for invitation in waiting:
         token = secrets.token_urlsafe(24)
         if invitation.state == "sent":
@@ -396,7 +413,7 @@ def remind(test_session: TestSession) -> int:
         else:
             url_token = None  # joined: the link continues their own test (resume by receipt code on their device)
         invitation.reminded_at = utcnow()
-        context = _session_context(test_session, invitation.member, token)
+        context = _session_context(test_session, invitation.member, token, invitation, bookable)
         if url_token is None:
             context["invite_url"] = absolute_url("participate.resume")
         if _queue(invitation.member, "panel_remind", f"panel-remind:{invitation.member_id}:{test_session.id}",

@@ -18,7 +18,11 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-NO_STORE_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/participate", "/surveys", "/respond", "/feedback")
+# Pages reached by a resident's personal link (a token in the URL): a member's own page and erasure, the
+# confirmation link, an invitation's personal link and its booking page. Never listed, never kept in a cache.
+PERSONAL_LINK_PREFIXES = ("/panel/me/", "/panel/confirm/", "/panel/i/", "/panel/b/")
+NO_STORE_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/participate", "/surveys", "/respond",
+                     "/feedback", *PERSONAL_LINK_PREFIXES)
 # The only pages another site may frame: endpoint -> a function of the URL's arguments giving the origins
 # allowed as frame-ancestors (none: framing stays denied). Registered by the blueprint that owns the page.
 FRAMEABLE: dict[str, Callable[[dict], list[str]]] = {}
@@ -29,7 +33,7 @@ def allow_framing(endpoint: str, origins_for: Callable[[dict], list[str]]) -> No
 # Pages no search engine should list: staff pages, the sign-in page and residents' own steps (robots.txt asks
 # the same; the header also covers crawlers that ignore robots.txt but honour noindex).
 NOINDEX_PREFIXES = ("/manage", "/review", "/compare", "/facilitate", "/api", "/auth", "/participate",
-                    "/resume", "/withdraw", "/join/", "/surveys", "/respond", "/mail", "/panel/member", "/panel/b/")
+                    "/resume", "/withdraw", "/join/", "/surveys", "/respond", "/mail", *PERSONAL_LINK_PREFIXES)
 
 
 def noindex(path: str) -> bool:

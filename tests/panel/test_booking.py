@@ -87,22 +87,24 @@ def test_a_full_slot_offers_the_waiting_list_and_a_cancellation_promotes_the_fir
     assert booking.book(inv_a, only.id).outcome == "booked"
     assert booking.book(inv_b, only.id).outcome == "waiting"
     assert booking.book(inv_c, only.id).outcome == "waiting"
-    assert mails_to("b@example.jp") == [], "a place on the waiting list is not a calendar event"
+    (waiting,) = mails_to("b@example.jp")
+    assert waiting.kind == "booking_waiting" and waiting.attachments in ([], None, ()), "not a calendar event"
     assert booking.book(inv_b, only.id).outcome == "unchanged", "choosing it again keeps the place in line"
+    assert len(mails_to("b@example.jp")) == 1, "choosing it again sends nothing"
     b_row, c_row = booking.booking_of(inv_b), booking.booking_of(inv_c)
     assert booking.waiting_position(b_row) == 1 and booking.waiting_position(c_row) == 2
 
     booking.book(inv_a, other.id)  # a change frees the place too
     db.session.expire_all()
     assert booking.booking_of(inv_b).state == "booked" and _places(only.id) == 1
-    (promotion,) = mails_to("b@example.jp")
+    (_, promotion) = mails_to("b@example.jp")
     assert "キャンセル待ち" in promotion.subject and str(calendar_of(promotion)["method"]) == "REQUEST"
     assert booking.booking_of(inv_c).state == "waiting" and booking.waiting_position(booking.booking_of(inv_c)) == 1
 
     booking.cancel(inv_b)
     db.session.expire_all()
     assert booking.booking_of(inv_c).state == "booked" and _places(only.id) == 1
-    assert [m.kind for m in mails_to("c@example.jp")] == ["booking_confirmed"]
+    assert [m.kind for m in mails_to("c@example.jp")] == ["booking_waiting", "booking_confirmed"]
 
 
 def test_a_booked_person_cannot_move_to_a_full_slot_and_keeps_their_place(venue):
@@ -288,13 +290,14 @@ def test_end_to_end_through_smtp_promotion_mail_with_its_ics(app, client, venue,
         html = client.get(url).get_data(as_text=True)
         assert client.post(url, data={**hidden_fields(html), "action": "book", "slot": str(only.id)}).status_code == 302
     drain_mail(app)
-    assert [m["To"] for m in smtp_server.messages] == ["a@example.jp"]
+    assert [m["To"] for m in smtp_server.messages] == ["a@example.jp", "b@example.jp"]
+    assert "waiting list" in smtp_server.messages[1]["Subject"]
     url = f"/panel/b/{booking.booking_token(inv_a)}"
     html = client.get(url).get_data(as_text=True)
     assert client.post(url, data={**hidden_fields(html), "action": "cancel"}).status_code == 302
     drain_mail(app)
     by_address = {}
-    for message in smtp_server.messages[1:]:
+    for message in smtp_server.messages[2:]:
         by_address[message["To"]] = message
     assert set(by_address) == {"a@example.jp", "b@example.jp"}
     import icalendar
@@ -322,7 +325,8 @@ def test_erasing_a_booked_member_frees_the_place_for_the_first_waiting(venue):
     panel.erase(inv_a.member)
     db.session.expire_all()
     assert _places(only.id) == 1 and booking.booking_of(inv_b).state == "booked"
-    assert mails_to("a@example.jp") == [] and [m.kind for m in mails_to("b@example.jp")] == ["booking_confirmed"]
+    assert mails_to("a@example.jp") == []
+    assert [m.kind for m in mails_to("b@example.jp")] == ["booking_waiting", "booking_confirmed"]
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 1
 
 

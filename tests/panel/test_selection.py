@@ -75,3 +75,23 @@ def test_the_same_seed_chooses_the_same_people_and_inputs_are_not_changed():
     assert select(people, [], 10, seed=7, **RULE).chosen == first.chosen
     assert select(people, [], 10, seed=8, **RULE).chosen != first.chosen
     assert people == snapshot
+
+
+def test_members_with_the_no_show_limit_are_not_chosen_and_zero_turns_the_rule_off():
+    people = [Candidate(1, {}, 0, None, 0), Candidate(2, {}, 0, None, 1), Candidate(3, {}, 0, None, 2),
+              Candidate(4, {}, 0, None, 5)]
+    chosen = {m for m, _ in select(people, [], 10, **RULE, max_no_shows=2).chosen}
+    assert chosen == {1, 2}, "two no-shows within the year (the default limit) leave a member out"
+    assert {m for m, _ in select(people, [], 10, **RULE, max_no_shows=1).chosen} == {1}
+    assert {m for m, _ in select(people, [], 10, **RULE, max_no_shows=0).chosen} == {1, 2, 3, 4}
+    assert {m for m, _ in select(people, [], 10, **RULE).chosen} == {1, 2, 3, 4}, "off unless asked for"
+    result = select(people, [Quota({}, target_count=10)], 10, **RULE, max_no_shows=2)
+    assert result.eligible == {ANY_CELL: 2}, "left out of the eligible count too"
+
+
+def test_is_eligible_applies_the_no_show_limit():
+    from civictest.panel_selection import is_eligible
+
+    assert is_eligible(Candidate(1, {}, 0, None, 1), NOW, 3, 30, max_no_shows=2)
+    assert not is_eligible(Candidate(1, {}, 0, None, 2), NOW, 3, 30, max_no_shows=2)
+    assert is_eligible(Candidate(1, {}, 0, None, 9), NOW, 3, 30, max_no_shows=0)
