@@ -28,6 +28,12 @@ def database_url() -> str:
     return f"sqlite:///{tempfile.mkdtemp(prefix='civictest-')}/test.sqlite3"
 
 
+def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001, ANN201
+    from demo_snapshot import drop_snapshots
+
+    drop_snapshots()
+
+
 def pytest_report_header(config):  # noqa: ANN001, ANN201
     url = database_url()
     return f"civictest database: {re.sub(r'//[^@/]*@', '//***@', url.split('?')[0])}"
