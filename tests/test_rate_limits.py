@@ -1,4 +1,6 @@
 """Rate limits: keyed on the resident and the invite code, not the venue's shared IP; shared through Redis."""
+import uuid
+
 import pytest
 import redis
 from conftest import _config_for
@@ -88,8 +90,10 @@ def test_limits_are_shared_between_app_servers_through_redis(app, resident_setup
     except redis.RedisError as error:
         pytest.skip(f"no Redis on 127.0.0.1:6379 ({error})")
     uri = "redis://127.0.0.1:6379/0"
-    redis.Redis.from_url(uri).flushdb()
-    server_a, server_b = _limited_app(app, RATELIMIT_STORAGE_URI=uri), _limited_app(app, RATELIMIT_STORAGE_URI=uri)
+    # Both servers share one key prefix of this test's own, so another test run on the same Redis (a parallel
+    # worker, CI's other database pass, a developer's app) neither sees nor resets these counters.
+    shared = {"RATELIMIT_STORAGE_URI": uri, "RATELIMIT_KEY_PREFIX": f"civictest-test-{uuid.uuid4().hex}"}
+    server_a, server_b = _limited_app(app, **shared), _limited_app(app, **shared)
     resident_a = server_a.test_client()
     join_and_consent(resident_a)
     cookie = resident_a.get_cookie("civictest_session").value
@@ -99,4 +103,7 @@ def test_limits_are_shared_between_app_servers_through_redis(app, resident_setup
     statuses = [client.post("/participate/profile", data=form).status_code
                 for _ in range(35) for client in (resident_a, resident_b)]
     assert 429 in statuses and statuses.index(429) >= 58
-    redis.Redis.from_url(uri).flushdb()
+    client = redis.Redis.from_url(uri)
+    keys = list(client.scan_iter(match=f"*{shared['RATELIMIT_KEY_PREFIX']}*", count=1000))
+    assert keys, "the counters were kept in Redis under the test's prefix"
+    client.delete(*keys)

@@ -68,13 +68,13 @@ def live_server(live_database):
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
-    from civictest.services import demo
+    from demo_snapshot import load_demo
 
     config = type("BrowserConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": live_database})
     app = create_app(config)
     with app.app_context():
         upgrade()
-        demo.load(password=DEMO_PASSWORD)
+        load_demo(DEMO_PASSWORD)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request would drown test output
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="browser-live-server", daemon=True)

@@ -6,20 +6,20 @@ API's figures are formatted with the dashboards' own display rules and must appe
 import re
 
 import pytest
+from demo_snapshot import load_demo
 from helpers import PASSWORD, post_form
 from sqlalchemy import select
 
 from civictest.dashboards.verdicts import one_decimal, percent
 from civictest.extensions import db
 from civictest.models import Iteration
-from civictest.services import demo
 
 CARD = re.compile(r'<li class="card card-(\w+)">.*?<p class="value">([^<]*)', re.DOTALL)
 
 
 @pytest.fixture
 def iterations(ctx, client):
-    demo.load(password=PASSWORD)
+    load_demo(PASSWORD)
     post_form(client, "/auth/login", {"email": "admin@example.jp", "password": PASSWORD})
     return db.session.scalars(select(Iteration).where(Iteration.number > 1).order_by(Iteration.id)).all()
 

@@ -33,9 +33,11 @@ def _seed_demo() -> str:
 
     from civictest.extensions import db
     from civictest.models import User
-    from civictest.services import accounts, demo
+    from demo_snapshot import load_demo
 
-    demo.load(password=DEMO_PASSWORD)
+    from civictest.services import accounts
+
+    load_demo(DEMO_PASSWORD)
     admin = db.session.scalar(select(User).where(User.email == "admin@example.jp"))
     token = accounts.issue_api_token(admin)
     db.session.commit()

@@ -17,7 +17,7 @@ from load.harness import Browser, Stats
 
 pytestmark = pytest.mark.slow
 
-REDIS_URI = "redis://127.0.0.1:6379/11"  # not 0: tests/test_rate_limits.py empties database 0
+REDIS_URI = "redis://127.0.0.1:6379/11"  # not 0: tests/test_rate_limits.py uses database 0
 LOGIN_LIMIT = 10  # civictest/auth/views.py: "10 per minute; 50 per hour" per e-mail address
 EXTRA = 6
 
