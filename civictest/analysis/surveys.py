@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import special, stats
 from statsmodels.stats.weightstats import DescrStatsW
 
 from civictest.analysis.compare import IMPROVED, MIXED, NO_CHANGE, WORSE, _holm, verdict
@@ -41,7 +41,7 @@ from civictest.analysis.metrics import (
     compare_completion_rates, compare_means_from_counts, completion_rate_ci, rating_summary_from_counts,
 )
 from civictest.privacy import suppress_small_cells
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 DEFAULT_K = 10  # SURVEY_SUPPRESSION_K
 MANN_WHITNEY_MAX = 200_000
@@ -326,6 +326,65 @@ def compare_item(base: Mapping[Any, Any], candidate: Mapping[Any, Any], scale_mi
     return {"n_base": n_b, "n_candidate": n_c, "positive": rates, "mean": means,
             "mann_whitney": _mann_whitney(b, c), "headline_p": headline,
             "verdict": verdict(headline, rates["difference"], alpha, False) if n_b and n_c else None}
+
+
+def _rates_many(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> list[dict]:
+    """compare_completion_rates(x1[i], n1[i], x2[i], n2[i], fisher_always=False) for every i, the N-1 test and
+    the Agresti-Caffo interval on arrays (the same arithmetic as scipy's chi2_contingency and statsmodels'
+    confint_proportions_2indep, element-wise: tests/analysis check the figures are identical). The rare pairs
+    that need Fisher's test (an expected count below 1), or an empty group, take the scalar function."""
+    x1, n1, x2, n2 = (np.asarray(a, dtype=np.int64) for a in (x1, n1, x2, n2))
+    size = len(x1)
+    out: list = [None] * size
+    full = (n1 > 0) & (n2 > 0)
+    if full.any():
+        total = n1 + n2
+        successes = x1 + x2
+        observed = np.stack([x1, n1 - x1, x2, n2 - x2], axis=1).astype(np.float64).reshape(size, 2, 2)
+        rows = observed.sum(axis=2, keepdims=True)
+        cols = observed.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = rows * cols / total.astype(np.float64)[:, None, None]
+            chi2 = (((observed - expected) ** 2 / expected).reshape(size, 4).sum(axis=1)
+                    * (total - 1) / total)
+        p_chi = stats.chi2.sf(chi2, 1)
+        low, high = confint_proportions_2indep(x1, np.maximum(n1, 1), x2, np.maximum(n2, 1),
+                                               method="agresti-caffo", compare="diff")
+        min_expected = expected.reshape(size, 4).min(axis=1)
+    for i in range(size):
+        a, na, b, nb = int(x1[i]), int(n1[i]), int(x2[i]), int(n2[i])
+        defined = bool(full[i]) and int(successes[i]) not in (0, int(total[i]))
+        if not full[i] or not defined or not float(min_expected[i]) >= 1:
+            out[i] = compare_completion_rates(a, na, b, nb, fisher_always=False)
+            continue
+        p1, p2 = a / na, b / nb
+        difference = p1 - p2
+        p = float(p_chi[i])
+        out[i] = {"p1": p1, "p2": p2, "difference": difference, "min_expected_count": float(min_expected[i]),
+                  "fisher_two_sided_p": None, "diff_ci_agresti_caffo": [float(low[i]), float(high[i])],
+                  "n1_z": math.copysign(math.sqrt(float(chi2[i])), difference), "n1_two_sided_p": p,
+                  "recommended_test": "n_minus_1_two_proportion", "recommended_p": p}
+    return out
+
+
+def _compare_many(pairs: Sequence[tuple[Mapping[Any, Any], Mapping[Any, Any]]], scale_min: int, scale_max: int,
+                  alpha: float) -> list[dict]:
+    """compare_item(base, candidate) of many (base, candidate) pairs, the two-proportion part on arrays."""
+    cleaned = [(_clean_counts(b, scale_min, scale_max), _clean_counts(c, scale_min, scale_max)) for b, c in pairs]
+    positive = [v for v in range(scale_min, scale_max + 1) if band_of(v, scale_min, scale_max) == "positive"]
+    x_b = np.array([sum(b[v] for v in positive) for b, _c in cleaned], dtype=np.int64)
+    n_b = np.array([sum(b.values()) for b, _c in cleaned], dtype=np.int64)
+    x_c = np.array([sum(c[v] for v in positive) for _b, c in cleaned], dtype=np.int64)
+    n_c = np.array([sum(c.values()) for _b, c in cleaned], dtype=np.int64)
+    rates = _rates_many(x_c, n_c, x_b, n_b) if cleaned else []
+    out = []
+    for (b, c), rate, nb, nc in zip(cleaned, rates, n_b.tolist(), n_c.tolist()):
+        means = compare_means_from_counts(list(c), list(c.values()), list(b), list(b.values()))
+        headline = rate["recommended_p"]
+        out.append({"n_base": nb, "n_candidate": nc, "positive": rate, "mean": means,
+                    "mann_whitney": _mann_whitney(b, c), "headline_p": headline,
+                    "verdict": verdict(headline, rate["difference"], alpha, False) if nb and nc else None})
+    return out
 
 
 def compare_waves(base: Mapping[Hashable, Mapping[Any, Any]], candidate: Mapping[Hashable, Mapping[Any, Any]],
@@ -618,8 +677,10 @@ def compare_units(*, items: Sequence[Mapping], units: Sequence[Mapping], base_re
     base, candidate = rolled(base_by_unit), rolled(candidate_by_unit)
     per_unit: dict = {u: {} for u in compared}
     for item in scale_items:
-        rows = [(u, compare_item(base.get((item["id"], u), {}), candidate.get((item["id"], u), {}),
-                                 item["scale_min"], item["scale_max"], alpha)) for u in compared]
+        # every unit's compare_item at once: the N-1 test and its interval on arrays over the units
+        rows = list(zip(compared, _compare_many(
+            [(base.get((item["id"], u), {}), candidate.get((item["id"], u), {})) for u in compared],
+            item["scale_min"], item["scale_max"], alpha)))
         tested = [row for _u, row in rows if row["headline_p"] is not None]
         adjusted = _holm([row["headline_p"] for row in tested], alpha) if tested else []
         for _u, row in rows:
