@@ -394,7 +394,8 @@ def compare_waves(base: Mapping[Hashable, Mapping[Any, Any]], candidate: Mapping
     improves and none is worse, worse if the reverse, mixed if both, else no_detectable_change.
     Items in only one wave are listed in only_base / only_candidate."""
     keys: Sequence = [key for key in candidate if key in base]
-    items = [{"item": key, **compare_item(base[key], candidate[key], scale_min, scale_max, alpha)} for key in keys]
+    items = [{"item": key, **row} for key, row in
+             zip(keys, _compare_many([(base[key], candidate[key]) for key in keys], scale_min, scale_max, alpha))]
     tested = [item for item in items if item["headline_p"] is not None]
     adjusted = _holm([item["headline_p"] for item in tested], alpha) if tested else []
     for item in items:
@@ -493,8 +494,32 @@ def _per_item_bands(frame: pd.DataFrame, key: str, items: Sequence[Mapping], con
         part = frame[frame["item_id"].isin(ids)]
         if part.empty:
             continue
-        for row in band_table(part, ["item_id", key], low, high, confidence).to_dict("records"):
-            out.setdefault(row[key], {})[row["item_id"]] = _band_row(row)
+        table = band_table(part, ["item_id", key], low, high, confidence)
+        for row in _band_rows(table, key):
+            out.setdefault(row[0], {})[row[1]] = row[2]
+    return out
+
+
+def _column(table: pd.DataFrame, name: str) -> list:
+    """A float column as Python floats, NaN as None (what _band_row gives, column by column)."""
+    values = table[name].to_numpy(dtype="float64")
+    return np.where(np.isnan(values), None, values).tolist()
+
+
+def _band_rows(table: pd.DataFrame, key: str) -> list[tuple]:
+    """(group, item_id, _band_row) of every row of a band_table, built from whole columns at once."""
+    counts = {band: table[f"{band}_count"].to_numpy(dtype="int64").tolist() for band in BANDS}
+    floats = {name: _column(table, name) for name in
+              (*(f"{b}_{f}" for b in BANDS for f in ("share", "lower", "upper")), "mean")}
+    ns = table["n"].to_numpy(dtype="int64").tolist()
+    out = []
+    for i, (group, item_id) in enumerate(zip(table[key].tolist(), table["item_id"].tolist())):
+        row: dict = {"n": ns[i]}
+        for band in BANDS:
+            row[band] = {"count": counts[band][i], "share": floats[f"{band}_share"][i],
+                         "lower": floats[f"{band}_lower"][i], "upper": floats[f"{band}_upper"][i]}
+        row["mean"] = floats["mean"][i]
+        out.append((group, item_id, row))
     return out
 
 
