@@ -403,7 +403,7 @@ def test_unit_changes_reveal_no_group_below_k_in_either_wave_on_random_trees():
 
 
 def test_compare_units_batch_gives_exactly_compare_item_per_unit():
-    """compare_units computes the N-1 test and the Agresti-Caffo interval of all its units on arrays: every
+    """compare_units computes the N-1 test, its interval and Welch's test of all its units on arrays: every
     figure must equal compare_item's on the same counts, to the last bit (Fisher cases and empty groups too)."""
     rng = random.Random(2016)
     pairs = []
