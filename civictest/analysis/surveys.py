@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import special, stats
 from statsmodels.stats.weightstats import DescrStatsW
 
 from civictest.analysis.compare import IMPROVED, MIXED, NO_CHANGE, WORSE, _holm, verdict
@@ -41,7 +41,7 @@ from civictest.analysis.metrics import (
     compare_completion_rates, compare_means_from_counts, completion_rate_ci, rating_summary_from_counts,
 )
 from civictest.privacy import suppress_small_cells
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 DEFAULT_K = 10  # SURVEY_SUPPRESSION_K
 MANN_WHITNEY_MAX = 200_000
@@ -328,6 +328,110 @@ def compare_item(base: Mapping[Any, Any], candidate: Mapping[Any, Any], scale_mi
             "verdict": verdict(headline, rates["difference"], alpha, False) if n_b and n_c else None}
 
 
+def _rates_many(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> list[dict]:
+    """compare_completion_rates(x1[i], n1[i], x2[i], n2[i], fisher_always=False) for every i, the N-1 test and
+    the Agresti-Caffo interval on arrays (the same arithmetic as scipy's chi2_contingency and statsmodels'
+    confint_proportions_2indep, element-wise: tests/analysis check the figures are identical). The rare pairs
+    that need Fisher's test (an expected count below 1), or an empty group, take the scalar function."""
+    x1, n1, x2, n2 = (np.asarray(a, dtype=np.int64) for a in (x1, n1, x2, n2))
+    size = len(x1)
+    out: list = [None] * size
+    full = (n1 > 0) & (n2 > 0)
+    if full.any():
+        total = n1 + n2
+        successes = x1 + x2
+        observed = np.stack([x1, n1 - x1, x2, n2 - x2], axis=1).astype(np.float64).reshape(size, 2, 2)
+        rows = observed.sum(axis=2, keepdims=True)
+        cols = observed.sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = rows * cols / total.astype(np.float64)[:, None, None]
+            chi2 = (((observed - expected) ** 2 / expected).reshape(size, 4).sum(axis=1)
+                    * (total - 1) / total)
+        p_chi = stats.chi2.sf(chi2, 1)
+        low, high = confint_proportions_2indep(x1, np.maximum(n1, 1), x2, np.maximum(n2, 1),
+                                               method="agresti-caffo", compare="diff")
+        min_expected = expected.reshape(size, 4).min(axis=1)
+    for i in range(size):
+        a, na, b, nb = int(x1[i]), int(n1[i]), int(x2[i]), int(n2[i])
+        defined = bool(full[i]) and int(successes[i]) not in (0, int(total[i]))
+        if not full[i] or not defined or not float(min_expected[i]) >= 1:
+            out[i] = compare_completion_rates(a, na, b, nb, fisher_always=False)
+            continue
+        p1, p2 = a / na, b / nb
+        difference = p1 - p2
+        p = float(p_chi[i])
+        out[i] = {"p1": p1, "p2": p2, "difference": difference, "min_expected_count": float(min_expected[i]),
+                  "fisher_two_sided_p": None, "diff_ci_agresti_caffo": [float(low[i]), float(high[i])],
+                  "n1_z": math.copysign(math.sqrt(float(chi2[i])), difference), "n1_two_sided_p": p,
+                  "recommended_test": "n_minus_1_two_proportion", "recommended_p": p}
+    return out
+
+
+def _means_many(pairs: Sequence[tuple[Mapping[int, int], Mapping[int, int]]]) -> list[dict]:
+    """compare_means_from_counts(candidate values, counts, base values, counts) of every (base, candidate) pair
+    of clean counts: each group's weighted mean and variance as statsmodels' DescrStatsW computes them (np.dot
+    on the values with answers), then Welch's t, Satterthwaite's df, the p-value and the interval of
+    CompareMeans on arrays, one scipy call for all pairs (tests/analysis check the figures are identical).
+    Pairs without a test (a group under 2 answers, both groups constant) take the scalar function."""
+    out: list = [None] * len(pairs)
+    tested, moments = [], []
+    for i, (base, candidate) in enumerate(pairs):
+        groups = []
+        for counts in (candidate, base):
+            x = np.array([v for v, c in counts.items() if c > 0], dtype=np.float64)
+            w = np.array([c for c in counts.values() if c > 0], dtype=np.float64)
+            if not w.size:
+                break
+            nobs = w.sum(0)
+            mean = np.dot(x.T, w) / nobs
+            groups.append((nobs, mean, np.dot(((x - mean) ** 2).T, w) / nobs))
+        if len(groups) < 2 or groups[0][0] < 2 or groups[1][0] < 2 or (groups[0][2] == 0 and groups[1][2] == 0):
+            out[i] = compare_means_from_counts(list(candidate), list(candidate.values()), list(base),
+                                               list(base.values()))
+            continue
+        tested.append(i)
+        moments.append((*groups[0], *groups[1]))
+    if tested:
+        # per pair with numpy scalars, in CompareMeans' order (an array's ** 2 can round differently from a
+        # scalar's); only the t distribution, the costly part, on arrays
+        welch = []
+        for n1, m1, v1, n2, m2, v2 in moments:
+            sem1, sem2 = v1 / (n1 - 1), v2 / (n2 - 1)
+            std = np.sqrt(v1 / (n1 - 1) + v2 / (n2 - 1))
+            semsum = sem1 + sem2
+            df = 1.0 / ((sem1 / semsum) ** 2 / (n1 - 1) + (sem2 / semsum) ** 2 / (n2 - 1))
+            welch.append((m1, m2, std, df, (m1 - m2 - 0) / std))
+        p = stats.t.sf(np.abs(np.array([w[4] for w in welch])), np.array([w[3] for w in welch])) * 2
+        tcrit = stats.t.ppf(1 - 0.05 / 2.0, np.array([w[3] for w in welch]))
+        for j, i in enumerate(tested):
+            m1, m2, std, df, t = welch[j]
+            diff = m1 - m2
+            mean_a, mean_b = float(m1), float(m2)
+            out[i] = {"mean_a": mean_a, "mean_b": mean_b, "difference": mean_a - mean_b, "t": float(t),
+                      "df": float(df), "p_two_sided": float(p[j]),
+                      "diff_ci": [float(diff - tcrit[j] * std), float(diff + tcrit[j] * std)]}
+    return out
+
+
+def _compare_many(pairs: Sequence[tuple[Mapping[Any, Any], Mapping[Any, Any]]], scale_min: int, scale_max: int,
+                  alpha: float) -> list[dict]:
+    """compare_item(base, candidate) of many (base, candidate) pairs, the two-proportion part on arrays."""
+    cleaned = [(_clean_counts(b, scale_min, scale_max), _clean_counts(c, scale_min, scale_max)) for b, c in pairs]
+    positive = [v for v in range(scale_min, scale_max + 1) if band_of(v, scale_min, scale_max) == "positive"]
+    x_b = np.array([sum(b[v] for v in positive) for b, _c in cleaned], dtype=np.int64)
+    n_b = np.array([sum(b.values()) for b, _c in cleaned], dtype=np.int64)
+    x_c = np.array([sum(c[v] for v in positive) for _b, c in cleaned], dtype=np.int64)
+    n_c = np.array([sum(c.values()) for _b, c in cleaned], dtype=np.int64)
+    rates = _rates_many(x_c, n_c, x_b, n_b) if cleaned else []
+    out = []
+    for (b, c), rate, means, nb, nc in zip(cleaned, rates, _means_many(cleaned), n_b.tolist(), n_c.tolist()):
+        headline = rate["recommended_p"]
+        out.append({"n_base": nb, "n_candidate": nc, "positive": rate, "mean": means,
+                    "mann_whitney": _mann_whitney(b, c), "headline_p": headline,
+                    "verdict": verdict(headline, rate["difference"], alpha, False) if nb and nc else None})
+    return out
+
+
 def compare_waves(base: Mapping[Hashable, Mapping[Any, Any]], candidate: Mapping[Hashable, Mapping[Any, Any]],
                   scale_min: int = 1, scale_max: int = 5, alpha: float = 0.05) -> dict:
     """Every item present in both waves (matched by key, in the candidate's order): compare_item plus
@@ -335,7 +439,8 @@ def compare_waves(base: Mapping[Hashable, Mapping[Any, Any]], candidate: Mapping
     improves and none is worse, worse if the reverse, mixed if both, else no_detectable_change.
     Items in only one wave are listed in only_base / only_candidate."""
     keys: Sequence = [key for key in candidate if key in base]
-    items = [{"item": key, **compare_item(base[key], candidate[key], scale_min, scale_max, alpha)} for key in keys]
+    items = [{"item": key, **row} for key, row in
+             zip(keys, _compare_many([(base[key], candidate[key]) for key in keys], scale_min, scale_max, alpha))]
     tested = [item for item in items if item["headline_p"] is not None]
     adjusted = _holm([item["headline_p"] for item in tested], alpha) if tested else []
     for item in items:
@@ -434,8 +539,32 @@ def _per_item_bands(frame: pd.DataFrame, key: str, items: Sequence[Mapping], con
         part = frame[frame["item_id"].isin(ids)]
         if part.empty:
             continue
-        for row in band_table(part, ["item_id", key], low, high, confidence).to_dict("records"):
-            out.setdefault(row[key], {})[row["item_id"]] = _band_row(row)
+        table = band_table(part, ["item_id", key], low, high, confidence)
+        for row in _band_rows(table, key):
+            out.setdefault(row[0], {})[row[1]] = row[2]
+    return out
+
+
+def _column(table: pd.DataFrame, name: str) -> list:
+    """A float column as Python floats, NaN as None (what _band_row gives, column by column)."""
+    values = table[name].to_numpy(dtype="float64")
+    return np.where(np.isnan(values), None, values).tolist()
+
+
+def _band_rows(table: pd.DataFrame, key: str) -> list[tuple]:
+    """(group, item_id, _band_row) of every row of a band_table, built from whole columns at once."""
+    counts = {band: table[f"{band}_count"].to_numpy(dtype="int64").tolist() for band in BANDS}
+    floats = {name: _column(table, name) for name in
+              (*(f"{b}_{f}" for b in BANDS for f in ("share", "lower", "upper")), "mean")}
+    ns = table["n"].to_numpy(dtype="int64").tolist()
+    out = []
+    for i, (group, item_id) in enumerate(zip(table[key].tolist(), table["item_id"].tolist())):
+        row: dict = {"n": ns[i]}
+        for band in BANDS:
+            row[band] = {"count": counts[band][i], "share": floats[f"{band}_share"][i],
+                         "lower": floats[f"{band}_lower"][i], "upper": floats[f"{band}_upper"][i]}
+        row["mean"] = floats["mean"][i]
+        out.append((group, item_id, row))
     return out
 
 
@@ -618,8 +747,10 @@ def compare_units(*, items: Sequence[Mapping], units: Sequence[Mapping], base_re
     base, candidate = rolled(base_by_unit), rolled(candidate_by_unit)
     per_unit: dict = {u: {} for u in compared}
     for item in scale_items:
-        rows = [(u, compare_item(base.get((item["id"], u), {}), candidate.get((item["id"], u), {}),
-                                 item["scale_min"], item["scale_max"], alpha)) for u in compared]
+        # every unit's compare_item at once: the N-1 test and its interval on arrays over the units
+        rows = list(zip(compared, _compare_many(
+            [(base.get((item["id"], u), {}), candidate.get((item["id"], u), {})) for u in compared],
+            item["scale_min"], item["scale_max"], alpha)))
         tested = [row for _u, row in rows if row["headline_p"] is not None]
         adjusted = _holm([row["headline_p"] for row in tested], alpha) if tested else []
         for _u, row in rows:

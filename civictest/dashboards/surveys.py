@@ -6,6 +6,7 @@ figures beside them, the diverging bars, the units and grades, and the statistic
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -47,6 +48,16 @@ def _t(gettext: Gettext, key: str, mark: Callable[[Any], Any] | None = None, **v
     if mark is None:
         return gettext(TEXT[key]).format(**values)
     return Markup(escape(gettext(TEXT[key]))).format(**{name: mark(value) for name, value in values.items()})
+
+
+def remembered(gettext: Gettext) -> Gettext:
+    """gettext that translates each message once: a page formats thousands of intervals, units and grades with
+    the same few messages (Flask-Babel looks the catalogue up at every call). Already remembered: as it is."""
+    if getattr(gettext, "remembered", False):
+        return gettext
+    cached = functools.lru_cache(maxsize=None)(gettext)
+    cached.remembered = True  # type: ignore[attr-defined]
+    return cached
 
 
 def wording(item: Mapping, lang: str) -> str:
@@ -98,6 +109,7 @@ def wave_page(results: Mapping, lang: str = "ja", gettext: Gettext = identity, i
     """Sentences, item rows, charts, unit and grade tables and verdicts of one wave, in the page language.
     item_id picks the item the unit and grade breakdowns show (default: the first scale item); mark (the page's
     `ja`) marks the Japanese data inside the sentences."""
+    gettext = remembered(gettext)
     k = results["k"]
     scale = [i for i in results["items"] if i["kind"] == "scale"]
     base_label = (results.get("base_wave") or {}).get("label", "")
@@ -221,6 +233,7 @@ def unit_change_rows(changes: Mapping | None, item_id: int | None, gettext: Gett
     interval, the mean's change, the p-values), and the units not compared with where their answers went."""
     if not changes or not changes.get("shown") or item_id is None:
         return None
+    gettext = remembered(gettext)
     key = str(item_id)
     rows = []
     for unit in changes["units"]:

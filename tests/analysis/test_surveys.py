@@ -400,3 +400,20 @@ def test_unit_changes_reveal_no_group_below_k_in_either_wave_on_random_trees():
                 assert row["items"][1][f"n_{side}"] == own[row["id"]]["respondents"]
         for row in out["not_compared"]:  # merged into the nearest compared unit above, or the whole (None)
             assert row["id"] not in compared and (row["into"] is None or row["into"] in compared)
+
+
+def test_compare_units_batch_gives_exactly_compare_item_per_unit():
+    """compare_units computes the N-1 test, its interval and Welch's test of all its units on arrays: every
+    figure must equal compare_item's on the same counts, to the last bit (Fisher cases and empty groups too)."""
+    rng = random.Random(2016)
+    pairs = []
+    for _ in range(1500):
+        def counts() -> dict:
+            most = rng.choice([0, 1, 3, 10, 50, 400, 5000])
+            return {v: rng.randint(0, most) for v in range(1, 6) if rng.random() < 0.8}
+        pairs.append((counts(), counts()))
+    pairs += [({5: 3}, {5: 4}), ({1: 3}, {5: 3}), ({}, {3: 2}), ({3: 5}, {3: 5}), ({4: 1}, {1: 1})]
+    many = surveys._compare_many(pairs, 1, 5, 0.05)
+    assert len(many) == len(pairs)
+    for (base, candidate), row in zip(pairs, many):
+        assert row == surveys.compare_item(base, candidate, 1, 5, 0.05), (base, candidate)
