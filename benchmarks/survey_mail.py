@@ -4,8 +4,8 @@
 
 On a scratch database (SQLite; also PostgreSQL with a server): a staff survey with one open wave and a roster of
 N people (e-mail, 局/部/課, grade; added with services.surveys.commit_roster). Then, as `flask --app app survey
-invite --wave ID` does: services.survey_invitations.invite (a new link per person, each mail rendered and
-queued in the outgoing_mail table), one commit (which hands the rows to the job queue), after_queueing. ONE
+invite --wave ID` does: services.survey_invitations.invite (a new link per person; the templates rendered
+once per wave, each mail queued in the outgoing_mail table through mail.queue_mails), one commit (which hands the rows to the job queue), after_queueing. ONE
 worker process (`flask --app app worker`, one thread; civictest/mail/delivery.py as it stands) sends them to an
 SMTP server (aiosmtpd, tests/smtp_server.py) in its own process that logs every Message-ID it receives. Timed:
 queueing (invite + commit), and delivery from the first to the last message received: messages per second.

@@ -12,12 +12,14 @@ Delivery (civictest/mail/delivery.py) runs in the worker (`flask --app app worke
 set, else an .eml file in MAIL_OUTBOX_DIR. See docs/mail.md.
 """
 from civictest.mail.queueing import (
-    forget_address, is_suppressed, normalise_address, queue_mail, suppress, unsuppress,
+    forget_address, is_suppressed, normalise_address, queue_mail, queue_mails, suppress, unsuppress,
 )
 from civictest.mail.rendering import render
-from civictest.mail.unsubscribe import address_from_token, unsubscribe_by_token, unsubscribe_url_for
+from civictest.mail.unsubscribe import (
+    address_from_token, unsubscribe_by_token, unsubscribe_url_builder, unsubscribe_url_for,
+)
 
 __all__ = [
-    "address_from_token", "forget_address", "is_suppressed", "normalise_address", "queue_mail", "render", "suppress",
-    "unsubscribe_by_token", "unsubscribe_url_for", "unsuppress",
+    "address_from_token", "forget_address", "is_suppressed", "normalise_address", "queue_mail", "queue_mails", "render", "suppress",
+    "unsubscribe_by_token", "unsubscribe_url_builder", "unsubscribe_url_for", "unsuppress",
 ]

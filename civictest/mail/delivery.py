@@ -36,6 +36,7 @@ from pathlib import Path
 from flask import current_app
 from huey import crontab
 from sqlalchemy import select, update
+from sqlalchemy.orm import make_transient_to_detached
 
 from civictest.extensions import db
 from civictest.jobs import huey, on_worker_start
@@ -339,23 +340,30 @@ def deliver_now(mail_id: int) -> str | None:
 
 def deliver_many(mail_ids: list[int]) -> list[str | None]:
     """deliver_now for each row in turn. A `sent` is committed together with the next row's claim (one
-    transaction, right after the server accepted the message: two UPDATEs and no other work in between), the
-    last one on its own; a kill between the two leaves the sent row `sending`, the one copy that may go again.
+    transaction, right after the server accepted the message), the last one on its own; a kill between the two
+    leaves the sent row `sending`, the one copy that may go again.
+
+    On PostgreSQL the two are one statement (the `sent` as a data-modifying CTE of the claim's UPDATE ...
+    RETURNING) on a connection held in autocommit for the job: one round trip per message to the database
+    (it was five: the pool's ping, BEGIN, two UPDATEs, COMMIT). On SQLite (in-process, no round trips) they
+    are two UPDATEs in one transaction.
 
     The suppression list is read once for the whole group when the job starts (two queries instead of one per
-    message, which on PostgreSQL is a round trip to the server each), plus the addresses that bounce during
-    the job: an address stopped while a group is being sent (at most GROUP messages, about a second) may still
-    get that group's message, as one stopped just after its message's check always could."""
+    message), plus the addresses that bounce during the job: an address stopped while a group is being sent
+    (at most GROUP messages, about a second) may still get that group's message, as one stopped just after its
+    message's check always could."""
     outcomes: list[str | None] = []
     stopped = _suppressed_hashes(mail_ids)
+    claims = _Claims()
     try:
         for mail_id in mail_ids:
-            outcomes.append(_deliver_claimed(mail_id, stopped))
+            outcomes.append(_deliver_claimed(mail_id, stopped, claims))
+        claims.record_sent()  # the last `sent`
     except BaseException:
         db.session.rollback()  # a database error: a sent row not yet recorded stays `sending` (sent again later)
         raise
-    if db.session.dirty:
-        db.session.commit()  # the last `sent`
+    finally:
+        claims.close()
     return outcomes
 
 
@@ -363,14 +371,14 @@ def _suppressed_hashes(mail_ids: list[int]) -> set[str]:
     """The address hashes of these rows that are on the suppression list now."""
     addresses = db.session.scalars(select(OutgoingMail.to_address).where(OutgoingMail.id.in_(mail_ids))).all()
     hashes = {hashlib.sha256(address.encode()).hexdigest() for address in addresses}  # stored normalised
-    if not hashes:
-        return set()
-    return set(db.session.scalars(select(MailSuppression.address_hash)
-                                  .where(MailSuppression.address_hash.in_(hashes))))
+    found = set(db.session.scalars(select(MailSuppression.address_hash)
+                                   .where(MailSuppression.address_hash.in_(hashes)))) if hashes else set()
+    db.session.commit()  # no transaction (and no snapshot) held open while the job sends
+    return found
 
 
-def _deliver_claimed(mail_id: int, stopped: set[str]) -> str | None:
-    row = _claim(mail_id)  # commits the previous row's `sent` with this claim
+def _deliver_claimed(mail_id: int, stopped: set[str], claims: _Claims) -> str | None:
+    row = claims.claim(mail_id)  # commits the previous row's `sent` with this claim
     if row is None:
         return None
     config = current_app.config
@@ -398,23 +406,70 @@ def _deliver_claimed(mail_id: int, stopped: set[str]) -> str | None:
         _finish(row, "retry", str(failure))
         deliver.schedule((mail_id,), delay=delay)
         return "retry"
-    row.sent_at = utcnow()
-    row.status = "sent"  # committed with the next claim, or by deliver_many at the end
+    claims.sent(row.id)  # recorded with the next claim, or by deliver_many at the end
     return "sent"
 
 
-def _claim(mail_id: int) -> OutgoingMail | None:
-    """queued/retry -> sending in one committed UPDATE (which returns the row): only one job ever sends a row at
-    a time. The session's pending changes (the previous row's `sent`) are flushed first, in the same commit."""
-    db.session.flush()
-    row = db.session.scalars(
-        update(OutgoingMail)
-        .where(OutgoingMail.id == mail_id, OutgoingMail.status.in_(("queued", "retry")))
-        .values(status="sending", claimed_at=utcnow(), attempts=OutgoingMail.attempts + 1)
-        .returning(OutgoingMail)
-        .execution_options(synchronize_session=False, populate_existing=True)).one_or_none()
-    db.session.commit()
-    return row
+_TABLE = OutgoingMail.__table__
+_WAITING = ("queued", "retry")
+
+
+class _Claims:
+    """Claims rows for one job, one at a time, and records each `sent` with the next claim."""
+
+    def __init__(self) -> None:
+        self._sent: tuple[int, datetime] | None = None
+        self._connection = None
+        if db.session.get_bind().dialect.name == "postgresql":
+            self._connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def sent(self, mail_id: int) -> None:
+        self._sent = (mail_id, utcnow())
+
+    def _mark_sent(self):  # noqa: ANN202 - an UPDATE, or None when no `sent` waits to be recorded
+        if self._sent is None:
+            return None
+        mail_id, moment = self._sent
+        return update(_TABLE).where(_TABLE.c.id == mail_id).values(status="sent", sent_at=moment)
+
+    def claim(self, mail_id: int) -> OutgoingMail | None:
+        """queued/retry -> sending, committed before the message is sent (only one job ever sends a row at a
+        time), together with the previous row's `sent`; the row as claimed, or None when it was not waiting."""
+        claim = (update(_TABLE).where(_TABLE.c.id == mail_id, _TABLE.c.status.in_(_WAITING))
+                 .values(status="sending", claimed_at=utcnow(), attempts=_TABLE.c.attempts + 1)
+                 .returning(*_TABLE.c))
+        mark = self._mark_sent()
+        if self._connection is not None:
+            if mark is not None:
+                claim = claim.add_cte(mark.returning(_TABLE.c.id).cte("sent_before"))
+            found = self._connection.execute(claim).mappings().one_or_none()  # autocommit: committed here
+        else:
+            db.session.flush()
+            if mark is not None:
+                db.session.execute(mark)
+            found = db.session.execute(claim).mappings().one_or_none()
+            db.session.commit()
+        self._sent = None
+        if found is None:
+            return None
+        row = OutgoingMail(**{column.key: found[column.name] for column in _TABLE.c})
+        make_transient_to_detached(row)  # as claimed, without reading it again; _finish's changes are UPDATEs
+        return db.session.merge(row, load=False)  # the session's copy, if it has one, takes these values
+
+    def record_sent(self) -> None:
+        mark = self._mark_sent()
+        if mark is None:
+            return
+        if self._connection is not None:
+            self._connection.execute(mark)
+        else:
+            db.session.execute(mark)
+            db.session.commit()
+        self._sent = None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
 
 
 def _finish(row: OutgoingMail, status: str, error: str | None) -> str:

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import contains_eager
 
 from civictest import panel_consent
 from civictest.extensions import db
@@ -214,13 +215,41 @@ def _count_month(column: str) -> None:
 # ---- mail --------------------------------------------------------------------------------------------------
 
 def _queue(member: PanelMember, template: str, dedupe_key: str, *, attachments: Iterable = (), **context: object):
-    from civictest.mail import queue_mail, render, unsubscribe_url_for
+    from civictest.mail import queue_mail
 
-    unsubscribe = unsubscribe_url_for(member.email)
+    return queue_mail(**_message(member, template, dedupe_key, attachments=attachments, **context))
+
+
+def _message(member: PanelMember, template: str, dedupe_key: str, *, attachments: Iterable = (),
+             unsubscribe_url_for=None, **context: object) -> dict:  # noqa: ANN001
+    """queue_mail's arguments for one message to a member (unsubscribe_url_for: a builder made once for many)."""
+    from civictest.mail import render, unsubscribe_url_builder
+
+    unsubscribe = (unsubscribe_url_for or unsubscribe_url_builder())(member.email)
     context.update(member_url=absolute_url("panel.member", token=member_token(member)), unsubscribe_url=unsubscribe)
     subject, text, html = render(template, member.language, **context)
-    return queue_mail(kind=template, dedupe_key=dedupe_key, to=member.email, subject=subject, text=text, html=html,
-                      unsubscribe_url=unsubscribe, attachments=tuple(attachments), language=member.language)
+    return {"kind": template, "dedupe_key": dedupe_key, "to": member.email, "subject": subject, "text": text,
+            "html": html, "unsubscribe_url": unsubscribe, "attachments": tuple(attachments),
+            "language": member.language}
+
+
+# Messages per queue_mails call in invite and remind.
+MAIL_BATCH = 1000
+
+
+def _queue_batched(messages: Iterable[dict]) -> int:
+    """queue_mails MAIL_BATCH at a time; how many were queued."""
+    from civictest.mail import queue_mails
+
+    queued, batch = 0, []
+    for message in messages:
+        batch.append(message)
+        if len(batch) >= MAIL_BATCH:
+            queued += sum(mail_id is not None for mail_id in queue_mails(batch))
+            batch = []
+    if batch:
+        queued += sum(mail_id is not None for mail_id in queue_mails(batch))
+    return queued
 
 
 def _send_member_link(member: PanelMember) -> None:
@@ -346,17 +375,24 @@ def invite(test_session: TestSession, count: int, *, seed: int | None = None) ->
     db.session.flush()
     members = {m.id: m for m in db.session.scalars(
         select(PanelMember).where(PanelMember.id.in_([m for m, _ in selection.chosen])))} if selection.chosen else {}
-    queued, bookable = 0, _bookable(test_session)
-    for member_id, key in selection.chosen:
-        member = members[member_id]
-        token = secrets.token_urlsafe(24)
-        invitation = PanelInvitation(member_id=member_id, session_id=test_session.id, round_id=panel_round.id,
-                                     token_hash=token_hash(token), cell_key=key, state="sent", sent_at=now)
-        db.session.add(invitation)
-        db.session.flush()
-        if _queue(member, "panel_invite", f"panel-invite:{member_id}:{test_session.id}",
-                  **_session_context(test_session, member, token, invitation, bookable)) is not None:
-            queued += 1
+    from civictest.mail import unsubscribe_url_builder
+
+    unsubscribe_url_for, bookable = unsubscribe_url_builder(), _bookable(test_session)
+
+    def messages():  # noqa: ANN202
+        for member_id, key in selection.chosen:
+            member = members[member_id]
+            token = secrets.token_urlsafe(24)
+            invitation = PanelInvitation(member_id=member_id, session_id=test_session.id, round_id=panel_round.id,
+                                         token_hash=token_hash(token), cell_key=key, state="sent", sent_at=now)
+            db.session.add(invitation)
+            if bookable:
+                db.session.flush()  # the booking link names the invitation (in-person sessions with slots only)
+            yield _message(member, "panel_invite", f"panel-invite:{member_id}:{test_session.id}",
+                           unsubscribe_url_for=unsubscribe_url_for,
+                           **_session_context(test_session, member, token, invitation, bookable))
+
+    queued = _queue_batched(messages())  # each batch flushes its invitations with its mail rows
     db.session.commit()
     return RoundResult(panel_round, selection, queued)
 
@@ -403,22 +439,28 @@ def remind(test_session: TestSession) -> int:
     waiting = db.session.scalars(
         select(PanelInvitation).join(PanelMember)
         .where(PanelInvitation.session_id == test_session.id, PanelInvitation.state.in_(("sent", "joined")),
-               PanelInvitation.reminded_at.is_(None), PanelMember.status == "active")).all()
-    queued, bookable = 0, _bookable(test_session)
-    for invitation in waiting:
-        token = secrets.token_urlsafe(24)
-        if invitation.state == "sent":
-            invitation.token_hash = token_hash(token)
-            url_token = token
-        else:
-            url_token = None  # joined: the link continues their own test (resume by receipt code on their device)
-        invitation.reminded_at = utcnow()
-        context = _session_context(test_session, invitation.member, token, invitation, bookable)
-        if url_token is None:
-            context["invite_url"] = absolute_url("participate.resume")
-        if _queue(invitation.member, "panel_remind", f"panel-remind:{invitation.member_id}:{test_session.id}",
-                  joined=invitation.state == "joined", **context) is not None:
-            queued += 1
+               PanelInvitation.reminded_at.is_(None), PanelMember.status == "active")
+        .options(contains_eager(PanelInvitation.member))).all()
+    from civictest.mail import unsubscribe_url_builder
+
+    unsubscribe_url_for, bookable = unsubscribe_url_builder(), _bookable(test_session)
+
+    def messages():  # noqa: ANN202
+        for invitation in waiting:
+            token = secrets.token_urlsafe(24)
+            if invitation.state == "sent":
+                invitation.token_hash = token_hash(token)
+                url_token = token
+            else:
+                url_token = None  # joined: the link continues their own test (resume by receipt code on their device)
+            invitation.reminded_at = utcnow()
+            context = _session_context(test_session, invitation.member, token, invitation, bookable)
+            if url_token is None:
+                context["invite_url"] = absolute_url("participate.resume")
+            yield _message(invitation.member, "panel_remind", f"panel-remind:{invitation.member_id}:{test_session.id}",
+                           unsubscribe_url_for=unsubscribe_url_for, joined=invitation.state == "joined", **context)
+
+    queued = _queue_batched(messages())
     db.session.commit()
     return queued
 

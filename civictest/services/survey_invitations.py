@@ -34,16 +34,55 @@ def answer_link(token: str) -> str:
     return url_for("respond.answer", t=token, _external=True)
 
 
-def _send(entry: RosterEntry, wave: SurveyWave, kind: str, occasion: str) -> bool:
-    from civictest.mail import queue_mail, render, unsubscribe_url_for
+# Messages per queue_mails call while inviting or reminding (the roster entries' changes are flushed with each).
+BATCH = 1000
 
-    token = issue_link(entry)
-    unsubscribe = unsubscribe_url_for(entry.email)
-    subject, text, html = render(kind, "ja", survey=wave.survey, wave=wave, link=answer_link(token),
-                                 english="en" in wave.survey.language_list, unsubscribe_url=unsubscribe)
-    queued = queue_mail(kind=kind, dedupe_key=f"{kind}:{entry.id}:{occasion}", to=entry.email, subject=subject,
-                        text=text, html=html, unsubscribe_url=unsubscribe, language="ja")
-    return queued is not None
+
+class _Messages:
+    """The invitation or reminder messages of one wave, queued BATCH at a time through queue_mails.
+
+    The templates are rendered once per wave with stand-ins for the personal link and the unsubscribe URL,
+    which are then put in each message's text: the rest of the message is the same for everyone (the templates
+    are plain text; a value that HTML escaping would change is rendered in full, never substituted)."""
+
+    def __init__(self, wave: SurveyWave, kind: str) -> None:
+        import secrets
+
+        from civictest.mail import render, unsubscribe_url_builder
+
+        self.wave, self.kind, self.count = wave, kind, 0
+        self.unsubscribe_url = unsubscribe_url_builder()
+        self.pending: list[dict] = []
+        self._marks = (f"civictestlink{secrets.token_hex(8)}", f"civictestunsub{secrets.token_hex(8)}")
+        self._template = render(kind, "ja", **self._context(*self._marks))
+
+    def _context(self, link: str, unsubscribe: str) -> dict:
+        return {"survey": self.wave.survey, "wave": self.wave, "link": link,
+                "english": "en" in self.wave.survey.language_list, "unsubscribe_url": unsubscribe}
+
+    def add(self, entry: RosterEntry, occasion: str) -> None:
+        from civictest.mail import render
+
+        token = issue_link(entry)
+        unsubscribe, link = self.unsubscribe_url(entry.email), answer_link(token)
+        if any(c in value for value in (link, unsubscribe) for c in "&<>\"'"):
+            subject, text, html = render(self.kind, "ja", **self._context(link, unsubscribe))
+        else:
+            subject, text, html = (None if part is None else
+                                   part.replace(self._marks[0], link).replace(self._marks[1], unsubscribe)
+                                   for part in self._template)
+        self.pending.append({"kind": self.kind, "dedupe_key": f"{self.kind}:{entry.id}:{occasion}",
+                             "to": entry.email, "subject": subject, "text": text, "html": html,
+                             "unsubscribe_url": unsubscribe, "language": "ja"})
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        from civictest.mail import queue_mails
+
+        if self.pending:
+            self.count += sum(mail_id is not None for mail_id in queue_mails(self.pending))
+            self.pending = []
 
 
 def invite(wave: SurveyWave) -> int:
@@ -51,15 +90,16 @@ def invite(wave: SurveyWave) -> int:
     The caller commits (the mail rows are handed to the queue after the commit)."""
     if not accepts_answers(wave):
         raise Conflict("wave_not_open")
-    count, now = 0, utcnow()
+    now = utcnow()
+    messages = _Messages(wave, "survey_invite")
     entries = db.session.scalars(select(RosterEntry).where(RosterEntry.wave_id == wave.id,
                                                            RosterEntry.invited_at.is_(None)).order_by(RosterEntry.id))
-    for entry in entries:
-        if _send(entry, wave, "survey_invite", "1"):
-            count += 1
+    for entry in entries.all():
+        messages.add(entry, "1")
         entry.invited_at = now
+    messages.flush()
     db.session.flush()
-    return count
+    return messages.count
 
 
 def remind(wave: SurveyWave, now=None) -> int:  # noqa: ANN001
@@ -67,19 +107,20 @@ def remind(wave: SurveyWave, now=None) -> int:  # noqa: ANN001
     from us a week ago or more; the number queued. Respondents never get one."""
     if not accepts_answers(wave):
         raise Conflict("wave_not_open")
-    count, now = 0, now or utcnow()
+    now = now or utcnow()
+    messages = _Messages(wave, "survey_remind")
     entries = db.session.scalars(select(RosterEntry).where(
         RosterEntry.wave_id == wave.id, RosterEntry.has_answered.is_(False), RosterEntry.invited_at.is_not(None))
         .order_by(RosterEntry.id))
-    for entry in entries:
+    for entry in entries.all():
         if not reminder_due(entry, now, REMIND_EVERY):
             continue
         entry.reminders = (entry.reminders or 0) + 1
-        if _send(entry, wave, "survey_remind", str(entry.reminders)):
-            count += 1
+        messages.add(entry, str(entry.reminders))
         entry.reminded_at = now
+    messages.flush()
     db.session.flush()
-    return count
+    return messages.count
 
 
 def forget_sent_links() -> int:
