@@ -171,7 +171,7 @@ def incentive_rows() -> list[dict]:
 # ---- the API's payloads (plain JSON data: dates as ISO 8601 text) ------------------------------------------
 
 def _round_json(row: dict) -> dict:
-    created = row["created_at"]
+    created = aware(row["created_at"])  # SQLite gives naive UTC: the API's date-time carries its offset
     return {**row, "created_at": created.isoformat() if created is not None else None}
 
 

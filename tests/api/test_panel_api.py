@@ -3,6 +3,7 @@ staff pages, no personal data, small composition cells suppressed."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from helpers import login, make_user
@@ -56,6 +57,8 @@ def test_panel_summary_equals_the_overview_page(app, client, world):
         assert cells[start + 1:start + 6] == [r["code"], str(r["invited"]), str(r["joined"]), str(r["finished"]),
                                               f"{r['rate'] * 100:.0f}%"]
     assert (data["rounds"][0]["invited"], data["rounds"][0]["finished"]) == (4, 2)
+    # RFC 3339 date-times, as the OpenAPI document says: with their offset on both databases
+    assert all(datetime.fromisoformat(r["created_at"]).utcoffset() == timedelta(0) for r in data["rounds"])
 
 
 def test_session_figures_equal_the_session_page(app, client, world):
