@@ -37,6 +37,12 @@ def test_demo_content_covers_what_the_pages_need(ctx):
     first_service = db.session.scalar(select(Service).order_by(Service.id))
     assert open_session.is_open and open_session.study.iteration_id == first_service.iterations[-1].id
     assert db.session.scalar(select(func.count()).where(Attempt.source == "observer")) > 0
+    # the panel's joins and leaves per month stop at the demo's last month (nobody leaves in the future)
+    from civictest.models import PanelMember, PanelMonthlyCount
+
+    assert max(db.session.scalars(select(PanelMonthlyCount.month))) <= "2026-12"
+    assert all(m.left_at > m.confirmed_at for m in db.session.scalars(select(PanelMember).where(
+        PanelMember.left_at.is_not(None))))
 
 
 def test_demo_is_deterministic(ctx):

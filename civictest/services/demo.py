@@ -342,6 +342,7 @@ def _panel() -> bool:
         return False
     rng = random.Random(SEED + 15)
     start = datetime(2026, 5, 1, 9, tzinfo=timezone.utc)
+    last_leave = start + timedelta(days=214)  # 2026-12-01: joins run to mid-November
     months: dict[str, list[int]] = {}
     for number in range(1, PANEL_SIZE + 1):
         joined = start + timedelta(days=rng.randrange(0, 200), minutes=rng.randrange(0, 600))
@@ -351,7 +352,8 @@ def _panel() -> bool:
             email=PANEL_EMAIL.format(number), language="en" if rng.random() < 0.08 else "ja", status=status,
             link_nonce=f"{rng.getrandbits(128):032x}", consent_version="2026-12", consented_at=joined,
             confirmed_at=joined + timedelta(minutes=7) if status != "pending" else None,
-            left_at=joined + timedelta(days=rng.randrange(10, 60)) if status == "left" else None,
+            # left 10-60 days after joining, but not after the demo's last month (no leaves in the future)
+            left_at=min(joined + timedelta(days=rng.randrange(10, 60)), last_leave) if status == "left" else None,
             age_band=_weighted(rng, AGE_WEIGHTS) if rng.random() < 0.95 else None,
             municipality_code=_municipality(rng), device=_weighted(rng, DEVICE_WEIGHTS),
             assistive_consent=assistive,
