@@ -285,6 +285,7 @@ def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
 def _errors(*statuses: int) -> dict:
     words = {400: _("パラメータの誤り。error.parameter がどのパラメータかを示します。"),
              401: _("ログインしていないか、トークンが無効です(WWW-Authenticate: Bearer)。"),
+             403: _("この役割では使えません(テスターパネルは管理者とサービス担当チームだけ)。"),
              404: _("対象がないか、見る権限のないサービスのものです。"),
              503: _("データベースが混み合っています(Retry-After)。")}
     headers = {401: {"WWW-Authenticate": {"description": _("RFC 6750 のチャレンジ。"), "schema": STR}},
@@ -379,12 +380,12 @@ def paths() -> dict[str, dict]:
         "/panel": _operation(
             "panelSummary", _("テスターパネルの数値"),
             _("登録者数(状態ごと)、月ごとの登録と退会、見られるセッションの招待ごとの回答率。個人のデータは含みません。"),
-            _ref("PanelSummary"), errors=(401, 503)),
+            _ref("PanelSummary"), errors=(401, 403, 503)),
         "/panel/sessions/{session_id}": _operation(
             "panelSession", _("セッションのパネルの数値"),
             _("招待ごとの回答率と、割り当ての区分ごとの目標・登録者・参加者の割合。k 人未満の区分"
               "(と、それを割り出せる区分)は伏せます(数と割合が null)。"),
-            _ref("PanelSession"), parameters=(_id("session_id", _("セッションの ID。")),), errors=(401, 404, 503)),
+            _ref("PanelSession"), parameters=(_id("session_id", _("セッションの ID。")),), errors=(401, 403, 404, 503)),
     }
     return {PREFIX + path: {"get": op} for path, op in ops.items()}
 

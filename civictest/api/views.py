@@ -144,9 +144,9 @@ def survey_wave_unit_changes(survey_id: int, wave_id: int):  # noqa: ANN201
 
 
 def _may_see_panel() -> None:
-    """The panel's figures are for the roles that see /manage/panel; to anyone else they do not exist."""
+    """The panel's figures are for the roles that see /manage/panel: others are refused, as on the page."""
     if g.api_user.role not in MANAGE_ROLES:
-        abort(404)
+        abort(403)
 
 
 @bp.get("/panel")

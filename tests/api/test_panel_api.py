@@ -133,8 +133,8 @@ def test_payloads_fit_the_openapi_schemas(client, world):
 @pytest.mark.parametrize("role", ["facilitator", "product_owner"])
 def test_panel_api_is_for_the_roles_of_the_panel_page(client, world, role):
     headers = bearer(make_user(role, [world["service"]], f"{role}@example.jp"))
-    assert client.get("/api/v1/panel", headers=headers).status_code == 404
-    assert client.get(f"/api/v1/panel/sessions/{world['mine'].id}", headers=headers).status_code == 404
+    assert client.get("/api/v1/panel", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/panel/sessions/{world['mine'].id}", headers=headers).status_code == 403
     assert client.get("/api/v1/panel", headers=bearer(world["team"])).status_code == 200
 
 

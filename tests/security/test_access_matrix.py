@@ -35,6 +35,8 @@ ENDPOINT_ROLES = {
     "manage.edit_user": {"admin"}, "manage.audit_log": {"admin"},
     "manage.mail_status": {"admin"}, "manage.mail_outbox_message": {"admin"},
     "api.openapi_document": None, "api.docs": None,  # the API's description holds no data
+    # The panel's figures: the roles of /manage/panel (security.MANAGE_ROLES), as the page.
+    "api.panel_summary": {"service_team", "admin"}, "api.panel_session": {"service_team", "admin"},
 }
 OUTBOX_MESSAGE = "000000001-matrix.eml"
 # Doors that exist only when a deployment configures them (OIDC_ISSUER): 404 for everyone here.
@@ -69,15 +71,17 @@ def world(app, ctx):
 
 
 def _published_survey_wave(service):  # noqa: ANN001, ANN202
-    """A survey of service A's department with one published wave (its open-data pages exist only then)."""
+    """A survey of service A's department with two published waves (open-data pages exist only then); the
+    newer one is the matrix's wave."""
     from civictest.services import survey_publication, surveys
 
     survey = surveys.create_survey(service.department, "職員調査", title_en="Staff survey")
     surveys.add_item(survey, "agreement5", "使いやすい", wording_en="Easy to use")
-    wave = surveys.create_wave(survey, "2026年度")
-    for state in ("open", "closed"):
-        surveys.set_wave_state(wave, state)
-    survey_publication.publish_wave(wave)
+    for label in ("2025年度", "2026年度"):  # two waves: the newer one has a change since the previous one
+        wave = surveys.create_wave(survey, label)
+        for state in ("open", "closed"):
+            surveys.set_wave_state(wave, state)
+        survey_publication.publish_wave(wave)
     db.session.commit()
     return wave
 
