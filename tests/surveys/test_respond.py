@@ -48,6 +48,16 @@ def test_free_text_is_stored_without_personal_data(client, ctx):
     client.post("/respond", data={**hidden_fields(html), **_answers(wave, ["", "", "", "連絡は090-1234-5678まで"])})
     text = db.session.scalar(select(SurveyAnswer.text))
     assert text and "090-1234-5678" not in text
+    assert "自由記述の回答は、この回が終わってから 3 年後に消します" in html  # RETENTION_DAYS: 3 x 365 + 1
+
+
+def test_the_page_says_when_free_text_is_deleted(client, ctx, app, monkeypatch):
+    survey, wave, links = _open()
+    monkeypatch.setitem(app.config, "RETENTION_DAYS", 400)
+    html = client.get(f"/respond?t={links[0][1]}").get_data(as_text=True)
+    assert "この回が終わってから 400 日後に消します" in html
+    english = client.get(f"/respond?t={links[0][1]}&lang=en").get_data(as_text=True)
+    assert "deleted 400 days after this survey closes" in english
 
 
 def test_bad_answers_are_refused_with_a_message_and_nothing_stored(client, ctx):
