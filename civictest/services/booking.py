@@ -50,12 +50,21 @@ def slot_words(slot: BookingSlot, language: str, *, now: datetime | None = None,
     January slot booked in December reads 2027年1月16日(土) 10:00〜11:00 / Sat 16 Jan 2027, ... `zone=False`
     leaves out "(Japan time)" where a heading already says it."""
     start, end = tokyo(slot.starts_at), tokyo(slot.ends_at)
+    day = day_words(start.date(), language, now=now)
+    if language == "en":
+        return f"{day}, {start:%H:%M}-{end:%H:%M}" + (" (Japan time)" if zone else "")
+    return f"{day} {start:%H:%M}〜{end:%H:%M}"
+
+
+def day_words(day: date, language: str, *, now: datetime | None = None) -> str:
+    """A day as people write it: 1月16日(土) / Sat 16 Jan, with the year only when it is not this year (in Japan
+    time): the invitation's session day and every slot."""
     this_year = tokyo(now or utcnow()).year
     if language == "en":
-        year = f" {start.year}" if start.year != this_year else ""
-        return f"{start:%a} {start.day} {start:%b}{year}, {start:%H:%M}-{end:%H:%M}" + (" (Japan time)" if zone else "")
-    year = f"{start.year}年" if start.year != this_year else ""
-    return f"{year}{start.month}月{start.day}日({WEEKDAYS_JA[start.weekday()]}) {start:%H:%M}〜{end:%H:%M}"
+        year = f" {day.year}" if day.year != this_year else ""
+        return f"{day:%a} {day.day} {day:%b}{year}"
+    year = f"{day.year}年" if day.year != this_year else ""
+    return f"{year}{day.month}月{day.day}日({WEEKDAYS_JA[day.weekday()]})"
 
 
 # ---- the booking link ----------------------------------------------------------------------------------------

@@ -413,7 +413,8 @@ def _session_context(test_session: TestSession, member: PanelMember, token: str,
     service = study.iteration.service
     name = (service.name_en if member.language == "en" else "") or service.name_ja
     booking_url = booking.booking_url(invitation) if bookable and invitation is not None else None
-    return {"service_name": name,
+    held_on = booking.day_words(test_session.held_on, member.language) if test_session.held_on else None
+    return {"service_name": name, "held_on": held_on,
             "session": test_session, "minutes": study.minutes_expected,
             "invite_url": absolute_url("panel.personal_link", token=token), "booking_url": booking_url}
 

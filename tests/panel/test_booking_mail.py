@@ -21,6 +21,9 @@ def _invitation_mail(address: str):  # noqa: ANN202
 
 
 def test_the_invitation_of_an_in_person_session_with_slots_carries_the_booking_link(venue):
+    from datetime import date
+
+    venue.held_on = date(2027, 1, 16)
     slot(venue)
     member("ja@example.jp")
     member("en@example.jp", language="en")
@@ -36,6 +39,9 @@ def test_the_invitation_of_an_in_person_session_with_slots_carries_the_booking_l
         assert found.member.email == address and found.session_id == venue.id
         if address == "en@example.jp":
             assert "lang=en" in link
+        # the session's day as people write it (not 2027-01-16), in the member's language
+        words = booking.day_words(venue.held_on, "en" if address.startswith("en") else "ja")
+        assert words in mail.text_body and words in mail.html_body and venue.held_on.isoformat() not in mail.text_body
     assert "/panel/b/" not in "".join(m.text_body for m in mails_to("ja@example.jp") if m.kind != "panel_invite")
 
 
@@ -153,6 +159,7 @@ def test_slot_words_read_as_people_write_dates(venue):
     december = datetime(2026, 12, 6, 3, tzinfo=timezone.utc)
     january = datetime(2027, 1, 2, 3, tzinfo=timezone.utc)
     assert booking.slot_words(row, "ja", now=january) == "1月16日(土) 10:00〜11:00"
+    assert booking.day_words(starts.date(), "ja", now=december) == "2027年1月16日(土)"
     assert booking.slot_words(row, "ja", now=december) == "2027年1月16日(土) 10:00〜11:00"
     assert booking.slot_words(row, "en", now=january) == "Sat 16 Jan, 10:00-11:00 (Japan time)"
     assert booking.slot_words(row, "en", now=december) == "Sat 16 Jan 2027, 10:00-11:00 (Japan time)"
