@@ -346,6 +346,7 @@ def candidates(now: datetime) -> list[Candidate]:
 
 def unreachable_members() -> set[int]:
     """Active members whose address is on mail's suppression list (they stopped all mail, or it bounced)."""
+    from civictest.mail.queueing import address_hash
     from civictest.models import MailSuppression
 
     suppressed = set(db.session.scalars(select(MailSuppression.address_hash)))
@@ -353,7 +354,7 @@ def unreachable_members() -> set[int]:
         return set()
     rows = db.session.connection().execute(
         select(PanelMember.id, PanelMember.email).where(PanelMember.status == "active"))
-    return {member_id for member_id, email in rows if hashlib.sha256(email.encode()).hexdigest() in suppressed}
+    return {member_id for member_id, email in rows if address_hash(email) in suppressed}
 
 
 def invite(test_session: TestSession, count: int, *, seed: int | None = None) -> RoundResult:
